@@ -1,0 +1,47 @@
+// CLI11 wiring shared by every command: help labels, global options, subcommand groups.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace hotline::cli {
+
+void ConfigureApp(CLI::App& app, const Ui& ui) {
+  auto formatter = app.get_formatter();
+  formatter->label("Usage", ui(Msg::kHelpFmtUsage));
+  formatter->label("OPTIONS", ui(Msg::kHelpFmtOptions));
+  formatter->label("Subcommands", ui(Msg::kHelpFmtSubcommands));
+  formatter->label("Positionals", ui(Msg::kHelpFmtPositionals));
+  formatter->label("REQUIRED", ui(Msg::kHelpFmtRequired));
+  formatter->label("Env", ui(Msg::kHelpFmtEnv));
+  formatter->label("SUBCOMMAND", ui(Msg::kHelpFmtSubcommand));
+  app.option_defaults()->group(ui(Msg::kHelpFmtOptionsGroup));
+  app.set_help_flag("-h,--help", ui(Msg::kHelpHelp));
+  // Global flags may follow the subcommand: `hotline case list --json`.
+  app.fallthrough();
+}
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options, const Ui& ui) {
+  app.add_option("--server", options.server, ui.Format(Msg::kHelpServer, options.server))
+      ->envname("HOTLINE_SERVER")
+      ->type_name("ADDR");
+  app.add_option("--token", options.token, ui(Msg::kHelpToken))
+      ->envname("HOTLINE_TOKEN")
+      ->type_name("T");
+  app.add_flag("--json", options.json, ui(Msg::kHelpJson));
+  app.add_option("--lang", options.lang, ui(Msg::kHelpLang))->type_name("en|zh");
+  app.add_option("--timeout", options.timeout_seconds, ui(Msg::kHelpTimeout))
+      ->type_name("SECONDS")
+      ->capture_default_str();
+  app.add_flag("--wide", options.wide, ui(Msg::kHelpWide));
+}
+
+CLI::App* AddSubcommand(CLI::App& parent, const std::string& name, const std::string& help,
+                        const Ui& ui) {
+  CLI::App* command = parent.add_subcommand(name, help);
+  command->group(ui(Msg::kHelpFmtSubcommands));
+  // Recreated so that it joins the translated option group.
+  command->set_help_flag("-h,--help", ui(Msg::kHelpHelp));
+  return command;
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,62 @@
+#include "cli/command_context.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ostream>
+
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+
+namespace hotline::cli {
+namespace {
+
+constexpr double kMaxTimeoutSeconds = 24 * 60 * 60;
+
+}  // namespace
+
+CommandContext::CommandContext(GlobalOptions options, Ui ui, bool interactive, std::istream& in,
+                               std::ostream& out, std::ostream& err)
+    : options_(std::move(options)),
+      ui_(ui),
+      interactive_(interactive),
+      out_(out),
+      err_(err),
+      prompter_(in, err, ui) {}
+
+CommandContext::~CommandContext() = default;
+
+Connection& CommandContext::connection() {
+  if (connection_ == nullptr) {
+    ConnectionOptions options;
+    options.server = options_.server;
+    options.token = options_.token;
+    options.timeout = std::chrono::milliseconds(
+        std::llround(std::min(options_.timeout_seconds, kMaxTimeoutSeconds) * 1000));
+    connection_ = std::make_unique<Connection>(std::move(options));
+  }
+  return *connection_;
+}
+
+void CommandContext::Print(std::string_view text) { out_ << text << std::flush; }
+
+void CommandContext::PrintJson(const google::protobuf::Message& message) {
+  out_ << ToJson(message) << '\n' << std::flush;
+}
+
+int CommandContext::Usage(std::string_view detail) {
+  PrintError(ui_.Format(Msg::kUsageLine, detail));
+  return kExitUsage;
+}
+
+int CommandContext::RpcFailed(const grpc::Status& status) {
+  err_ << RpcErrorLine(status) << '\n' << std::flush;
+  return kExitRpcFailed;
+}
+
+void CommandContext::PrintError(std::string_view line) {
+  err_ << ErrorLine(line) << '\n' << std::flush;
+}
+
+void CommandContext::PrintStderr(std::string_view line) { err_ << line << '\n' << std::flush; }
+
+}  // namespace hotline::cli

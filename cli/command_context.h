@@ -1,0 +1,72 @@
+// What every command runs with: the global options, the UI language, whether stdin is a
+// terminal, the connection (created on first use) and the output conventions (stdout for
+// results, one line on stderr for errors). Not thread-safe.
+#pragma once
+
+#include <google/protobuf/message.h>
+#include <grpcpp/support/status.h>
+
+#include <chrono>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cli/connection.h"
+#include "cli/i18n.h"
+#include "cli/prompt.h"
+#include "cli/table.h"
+
+namespace hotline::cli {
+
+// The global flags, with their defaults.
+struct GlobalOptions {
+  std::string server = "127.0.0.1:50051";  // --server, else HOTLINE_SERVER.
+  std::string token;                       // --token, else HOTLINE_TOKEN.
+  bool json = false;                       // --json
+  std::string lang;                        // --lang (read before parsing, see main.cc).
+  double timeout_seconds = 10;             // --timeout
+  bool wide = false;                       // --wide
+};
+
+class CommandContext {
+ public:
+  // `out`, `err` and `in` must outlive the context.
+  CommandContext(GlobalOptions options, Ui ui, bool interactive, std::istream& in,
+                 std::ostream& out, std::ostream& err);
+  ~CommandContext();
+
+  const Ui& ui() const { return ui_; }
+  bool json() const { return options_.json; }
+  // True when stdin is a terminal: missing required fields are asked for.
+  bool interactive() const { return interactive_; }
+  TableStyle table_style() const { return TableStyle{options_.wide}; }
+
+  Connection& connection();
+  Prompter& prompter() { return prompter_; }
+
+  // Writes `text` to stdout as is.
+  void Print(std::string_view text);
+  // Writes `message` as one JSON document and a newline to stdout.
+  void PrintJson(const google::protobuf::Message& message);
+  // Writes "hotline: usage: <detail>" to stderr; returns kExitUsage.
+  int Usage(std::string_view detail);
+  // Writes "hotline: <CODE>: <message>" to stderr; returns kExitRpcFailed.
+  int RpcFailed(const grpc::Status& status);
+  // Writes "hotline: <line>" to stderr.
+  void PrintError(std::string_view line);
+  // Writes `line` as is, and a newline, to stderr.
+  void PrintStderr(std::string_view line);
+
+ private:
+  GlobalOptions options_;
+  Ui ui_;
+  bool interactive_;
+  std::ostream& out_;
+  std::ostream& err_;
+  Prompter prompter_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace hotline::cli

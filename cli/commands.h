@@ -1,0 +1,36 @@
+// The subcommands of `hotline`. Each Add* registers a subcommand (and its flags) on its
+// parent; when the command line chooses it, parsing stores what it must run in `action`,
+// which main() then calls. CLI11 stays out of this header.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "cli/command_context.h"
+#include "cli/i18n.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace hotline::cli {
+
+// Runs a parsed command; returns the exit code.
+using Action = std::function<int(CommandContext&)>;
+
+// Help labels in the UI language, the help flag, fallthrough of global flags to subcommands.
+void ConfigureApp(CLI::App& app, const Ui& ui);
+// --server, --token, --json, --lang, --timeout, --wide.
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options, const Ui& ui);
+// A subcommand listed under the UI's "Subcommands" heading.
+CLI::App* AddSubcommand(CLI::App& parent, const std::string& name, const std::string& help,
+                        const Ui& ui);
+
+void AddReportCommand(CLI::App& app, const Ui& ui, Action& action);   // report
+void AddInquiryCommand(CLI::App& app, const Ui& ui, Action& action);  // inquiry
+void AddCaseCommands(CLI::App& app, const Ui& ui, Action& action);  // case show|note|close|history
+void AddCaseListCommand(CLI::App& case_command, const Ui& ui, Action& action);  // case list
+void AddAuditCommands(CLI::App& app, const Ui& ui, Action& action);             // audit verify
+void AddRulesCommands(CLI::App& app, const Ui& ui, Action& action);             // rules explain
+
+}  // namespace hotline::cli

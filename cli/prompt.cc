@@ -1,0 +1,104 @@
+#include "cli/prompt.h"
+
+#include <algorithm>
+#include <cctype>
+#include <istream>
+#include <ostream>
+
+#include "cli/report_flags.h"
+
+namespace hotline::cli {
+namespace {
+
+std::string Normalize(std::string_view text) {
+  std::string out = Trim(text);
+  for (char& c : out) {
+    c = c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Prompter::Prompter(std::istream& in, std::ostream& out, Ui ui) : in_(in), out_(out), ui_(ui) {}
+
+std::optional<std::string> Prompter::AskLine(std::string_view question, const Check& check) {
+  for (;;) {
+    out_ << question << ": " << std::flush;
+    std::string line;
+    if (!std::getline(in_, line)) {
+      out_ << '\n';
+      return std::nullopt;
+    }
+    std::string answer = Trim(line);
+    if (answer.empty()) {
+      out_ << "  " << ui_(Msg::kPromptRequired) << '\n';
+      continue;
+    }
+    if (check) {
+      if (std::string problem = check(answer); !problem.empty()) {
+        out_ << "  " << problem << '\n';
+        continue;
+      }
+    }
+    return answer;
+  }
+}
+
+std::optional<size_t> Prompter::FindChoice(const std::string& answer,
+                                           const std::vector<std::string>& choices) {
+  const std::string wanted = Normalize(answer);
+  if (!wanted.empty() && std::all_of(wanted.begin(), wanted.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {
+    if (wanted.size() > 4) return std::nullopt;
+    const size_t number = std::stoul(wanted);
+    if (number >= 1 && number <= choices.size()) return number - 1;
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (Normalize(choices[i]) == wanted) return i;
+  }
+  return std::nullopt;
+}
+
+void Prompter::ShowChoices(const std::vector<std::string>& choices) {
+  std::string list;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) list += ", ";
+    list += std::to_string(i + 1) + " " + choices[i];
+  }
+  out_ << ui_.Format(Msg::kPromptChoices, list) << '\n';
+}
+
+std::optional<std::string> Prompter::AskChoice(std::string_view question,
+                                               const std::vector<std::string>& choices) {
+  ShowChoices(choices);
+  std::optional<std::string> answer = AskLine(question, [&](const std::string& a) {
+    return FindChoice(a, choices) ? std::string() : ui_.Format(Msg::kPromptNotAChoice, a);
+  });
+  if (!answer) return std::nullopt;
+  return choices[*FindChoice(*answer, choices)];
+}
+
+std::optional<std::vector<std::string>> Prompter::AskChoices(
+    std::string_view question, const std::vector<std::string>& choices) {
+  ShowChoices(choices);
+  std::optional<std::string> answer = AskLine(question, [&](const std::string& a) {
+    const std::vector<std::string> items = SplitList(a);
+    if (items.empty()) return ui_(Msg::kPromptRequired);
+    for (const std::string& item : items) {
+      if (!FindChoice(item, choices)) return ui_.Format(Msg::kPromptNotAChoice, item);
+    }
+    return std::string();
+  });
+  if (!answer) return std::nullopt;
+  std::vector<std::string> out;
+  for (const std::string& item : SplitList(*answer)) {
+    const std::string& choice = choices[*FindChoice(item, choices)];
+    if (std::find(out.begin(), out.end(), choice) == out.end()) out.push_back(choice);
+  }
+  return out;
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,57 @@
+// `hotline report`: records a report; retried on UNAVAILABLE with one request id.
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/case_view.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/report_flags.h"
+#include "cli/report_prompts.h"
+#include "cli/request_id.h"
+
+namespace hotline::cli {
+namespace {
+
+struct ReportOptions {
+  ReportFlags flags;
+  std::string request_id;
+};
+
+int RunReport(CommandContext& ctx, const ReportOptions& options) {
+  const Ui& ui = ctx.ui();
+  Result<ReportDraft> draft = BuildReport(options.flags, ui);
+  if (!draft.ok()) return ctx.Usage(draft.error());
+  if (ctx.interactive() &&
+      !AskMissingReportFields(draft.value(), ctx.prompter(), ui, ReportPromptScope{})) {
+    return ctx.Usage(ui(Msg::kInputEnded));
+  }
+  v1::SubmitReportRequest request;
+  request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);
+  *request.mutable_report() = std::move(draft.value().report);
+  v1::Case response;
+  Connection& connection = ctx.connection();
+  const grpc::Status status = connection.Call(connection.intake(), &v1::Intake::Stub::SubmitReport,
+                                              request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    ctx.Print(RenderSubmittedReport(response, ui, ctx.table_style()));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App& app, const Ui& ui, Action& action) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* command = AddSubcommand(app, "report", ui(Msg::kHelpReport), ui);
+  AddReportFlags(*command, options->flags, ui);
+  command->add_option("--request-id", options->request_id, ui(Msg::kHelpRequestId))
+      ->type_name("ID");
+  command->callback([options, &action] {
+    action = [options](CommandContext& ctx) { return RunReport(ctx, *options); };
+  });
+}
+
+}  // namespace hotline::cli

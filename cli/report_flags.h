@@ -1,0 +1,110 @@
+// The flags that describe a report (shared by `hotline report` and `hotline rules explain`)
+// and their conversion into a hotline.v1.Report. Only the syntax of each flag is checked here
+// (enum names, ages, key=value lists); the server validates the content. Thread-compatible.
+#pragma once
+
+#include <google/protobuf/generated_enum_reflection.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/i18n.h"
+#include "cli/result.h"
+#include "hotline/v1/case.pb.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace hotline::cli {
+
+// Report flags as typed. An empty string means "not given".
+struct ReportFlags {
+  std::string channel = "phone";
+  std::vector<std::string> categories;  // Each may hold a comma-separated list.
+  std::string urgency;
+  // One child described by the --child-* flags.
+  std::string jurisdiction;
+  std::string child_name;
+  std::string child_age;
+  std::string child_sex;
+  std::string child_address;
+  std::string child_school;
+  std::string attends_school;
+  // Further children and guardians as "key=value;key=value".
+  std::vector<std::string> children;
+  std::vector<std::string> guardians;
+  std::vector<std::string> services;  // Each may hold a comma-separated list.
+  std::string narrative;
+  std::string reporter_name;
+  std::string reporter_phone;
+  std::string reporter_relation;
+  std::string organization;
+  bool mandated = false;
+  bool anonymous = false;
+};
+
+// A report built from flags, with what the prompts need to know.
+struct ReportDraft {
+  v1::Report report;
+  // Per entry of report.children: whether an age (possibly "unknown") was given.
+  std::vector<bool> age_given;
+};
+
+// Registers the report flags on `command`, writing into `flags` (which must outlive it).
+// Defined with the commands (it needs CLI11).
+void AddReportFlags(CLI::App& command, ReportFlags& flags, const Ui& ui);
+
+// The report the flags describe. Fails (a usage error) on an unknown enum name, a malformed
+// age, yes/no or key=value list. Children: the --child-* flags (when any is given) first,
+// then each --child in order.
+Result<ReportDraft> BuildReport(const ReportFlags& flags, const Ui& ui);
+
+// "9" -> 9..9, "6-8" -> 6..8, "unknown" (any case) -> nullopt. Only the syntax is checked:
+// the range itself is the server's to validate. `flag` names the flag in the message.
+Result<std::optional<v1::AgeRange>> ParseAge(std::string_view flag, std::string_view text,
+                                             const Ui& ui);
+
+// "yes"/"no" (also true/false, y/n, 1/0; any case).
+Result<bool> ParseYesNo(std::string_view flag, std::string_view text, const Ui& ui);
+
+// "name=小明;age=9" -> {{"name","小明"},{"age","9"}}, keys lower-cased with '-' read as '_',
+// keys and values trimmed, empty segments skipped. Fails on a segment without '=', an empty
+// key or a key given twice. Values may contain '='.
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+Result<KeyValues> ParseKeyValues(std::string_view flag, std::string_view spec, const Ui& ui);
+
+// Keys accepted by --child and --guardian, in help order.
+const std::vector<std::string>& ChildKeys();
+const std::vector<std::string>& GuardianKeys();
+
+// A --child spec (keys: ChildKeys()). `age_given` is set when the spec has an age key.
+Result<v1::Child> ParseChildSpec(std::string_view spec, const Ui& ui, bool* age_given);
+// A --guardian spec (keys: GuardianKeys()).
+Result<v1::Guardian> ParseGuardianSpec(std::string_view spec, const Ui& ui);
+
+// The value of `type` named by `text` (short name, case-insensitive, or full name). Fails on
+// an unknown name and on the *_UNSPECIFIED value, listing the valid short names.
+Result<int> ParseEnumValue(const google::protobuf::EnumDescriptor* type, std::string_view flag,
+                           std::string_view text, const Ui& ui);
+
+template <typename E>
+Result<E> ParseEnumFlag(std::string_view flag, std::string_view text, const Ui& ui) {
+  Result<int> r = ParseEnumValue(google::protobuf::GetEnumDescriptor<E>(), flag, text, ui);
+  if (!r.ok()) return Error{r.error()};
+  return static_cast<E>(r.value());
+}
+
+// The valid short names of `type`, joined with ", ".
+std::string EnumChoices(const google::protobuf::EnumDescriptor* type);
+
+// "a, b,,c " -> {"a","b","c"}; "，" and "、" also separate.
+std::vector<std::string> SplitList(std::string_view text);
+
+// `text` without leading and trailing whitespace.
+std::string Trim(std::string_view text);
+
+}  // namespace hotline::cli

@@ -1,0 +1,23 @@
+// Completes a report draft on a terminal: asks for each required field the flags left out
+// (categories, urgency, each child's jurisdiction and age, narrative, reporter phone).
+// Not thread-safe.
+#pragma once
+
+#include "cli/i18n.h"
+#include "cli/prompt.h"
+#include "cli/report_flags.h"
+
+namespace hotline::cli {
+
+struct ReportPromptScope {
+  // Also ask for the narrative and (unless anonymous) the reporter's phone. False for a dry
+  // run, which needs only the routing facts.
+  bool narrative_and_reporter = true;
+};
+
+// Asks for what `draft` misses; adds one child when it has none. False when the input ended
+// before every answer was given (the draft is then partly filled).
+bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui,
+                            const ReportPromptScope& scope);
+
+}  // namespace hotline::cli

@@ -1,0 +1,136 @@
+#include "router/compiled_table.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "router/text.h"
+
+namespace hotline::router {
+namespace {
+
+// A vocabulary sorted for binary search, remembering each name's original position.
+class VocabularyIndex {
+ public:
+  explicit VocabularyIndex(const std::vector<std::string>& names) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      sorted_.emplace_back(names[i], static_cast<int>(i));
+    }
+    std::sort(sorted_.begin(), sorted_.end());
+  }
+
+  int Find(std::string_view name) const {
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                               [](const std::pair<std::string_view, int>& entry,
+                                  std::string_view n) { return entry.first < n; });
+    return (it != sorted_.end() && it->first == name) ? it->second : -1;
+  }
+
+ private:
+  // Views into the static vocabularies, which live for the whole program.
+  std::vector<std::pair<std::string_view, int>> sorted_;
+};
+
+MaskCondition CompileMask(const std::vector<std::string>& names,
+                          int (*index_of)(std::string_view)) {
+  MaskCondition condition;
+  if (names.empty()) return condition;
+  condition.set = true;
+  condition.text = BracketList(names);
+  for (const std::string& name : names) {
+    const int i = index_of(name);
+    if (i >= 0 && i < 64) condition.mask |= uint64_t{1} << i;
+  }
+  return condition;
+}
+
+}  // namespace
+
+int CategoryIndex(std::string_view name) {
+  static const VocabularyIndex kIndex(KnownCategories());
+  return kIndex.Find(name);
+}
+
+int UrgencyIndex(std::string_view name) {
+  static const VocabularyIndex kIndex(KnownUrgencies());
+  return kIndex.Find(name);
+}
+
+int DeskTypeIndex(std::string_view name) {
+  static const VocabularyIndex kIndex(KnownDeskTypes());
+  return kIndex.Find(name);
+}
+
+int ReporterKindIndex(std::string_view name) {
+  static const VocabularyIndex kIndex(KnownReporterKinds());
+  return kIndex.Find(name);
+}
+
+std::string BracketList(const std::vector<std::string>& items) {
+  return Cat("[", Join(items, ", "), "]");
+}
+
+CompiledTable CompileTable(const RoutingTable& table) {
+  CompiledTable compiled;
+  compiled.desks_by_type.resize(KnownDeskTypes().size());
+  std::map<std::string, size_t, std::less<>> desk_by_id;
+  for (size_t i = 0; i < table.desks.size(); ++i) {
+    const Desk& desk = table.desks[i];
+    desk_by_id.emplace(desk.id, i);  // the first desk with an id wins
+    const int type = DeskTypeIndex(desk.type);
+    if (type < 0) continue;
+    compiled.desks_by_type[type].emplace(desk.jurisdiction, i);
+    if (desk.type == "center" && compiled.first_center < 0) {
+      compiled.first_center = static_cast<int>(i);
+    }
+  }
+
+  compiled.rules.reserve(table.rules.size());
+  for (const Rule& rule : table.rules) {
+    CompiledRule out;
+    const Conditions& when = rule.when;
+    out.categories = CompileMask(when.categories, &CategoryIndex);
+    out.urgencies = CompileMask(when.urgencies, &UrgencyIndex);
+    out.reporter_kinds = CompileMask(when.reporter_kinds, &ReporterKindIndex);
+    out.jurisdictions = when.jurisdictions;
+    if (!when.jurisdictions.empty()) out.jurisdictions_text = BracketList(when.jurisdictions);
+    if (when.age_min.has_value() || when.age_max.has_value()) {
+      out.has_age = true;
+      out.age_min = when.age_min.value_or(0);
+      out.age_max = when.age_max.value_or(17);
+      out.age_text = Cat("[", out.age_min, ", ", out.age_max, "]");
+    }
+    out.attends_school = when.attends_school;
+    for (const Target& target : rule.targets) {
+      CompiledTarget ct;
+      ct.ack_deadline = target.ack_deadline;
+      if (!target.desk_id.empty()) {
+        ct.names_desk = true;
+        auto it = desk_by_id.find(target.desk_id);
+        if (it != desk_by_id.end()) ct.desk = static_cast<int>(it->second);
+      } else {
+        ct.type = DeskTypeIndex(target.desk_type);
+      }
+      out.targets.push_back(ct);
+    }
+    compiled.rules.push_back(std::move(out));
+  }
+  return compiled;
+}
+
+int ResolveTypeIndex(const CompiledTable& compiled, int type_index, std::string_view code) {
+  if (type_index < 0 || static_cast<size_t>(type_index) >= compiled.desks_by_type.size()) {
+    return -1;
+  }
+  const auto& by_code = compiled.desks_by_type[type_index];
+  if (by_code.empty()) return -1;
+  static constexpr std::array<size_t, 5> kLengths = {12, 9, 6, 4, 2};
+  for (size_t len : kLengths) {
+    if (len > code.size()) continue;
+    auto it = by_code.find(code.substr(0, len));
+    if (it != by_code.end()) return static_cast<int>(it->second);
+  }
+  return -1;
+}
+
+}  // namespace hotline::router

@@ -1,0 +1,275 @@
+#include "router/router.h"
+
+#include <cstdint>
+#include <string_view>
+
+#include "router/compiled_table.h"
+#include "router/text.h"
+
+namespace hotline::router {
+namespace {
+
+// The report-wide facts, turned into vocabulary bits once per call.
+struct ReportBits {
+  uint64_t categories = 0;
+  uint64_t urgency = 0;
+  uint64_t reporter_kind = 0;
+  std::string categories_text;  // "[begging, dropout]"
+};
+
+uint64_t Bit(int index) { return (index >= 0 && index < 64) ? uint64_t{1} << index : 0; }
+
+ReportBits ToBits(const Facts& facts) {
+  ReportBits bits;
+  for (const std::string& category : facts.categories) {
+    bits.categories |= Bit(CategoryIndex(category));
+  }
+  bits.urgency = Bit(UrgencyIndex(facts.urgency));
+  bits.reporter_kind = Bit(ReporterKindIndex(facts.reporter_kind));
+  bits.categories_text = BracketList(facts.categories);
+  return bits;
+}
+
+std::string_view OrNone(const std::string& s) {
+  return s.empty() ? std::string_view("(none)") : std::string_view(s);
+}
+
+std::string AgeText(int min, int max) { return min == max ? Cat(min) : Cat(min, "-", max); }
+
+class RuleEvaluator {
+ public:
+  RuleEvaluator(const Facts& facts, const ReportBits& bits, const ChildFacts& child)
+      : facts_(facts), bits_(bits), child_(child) {
+    if (child.age_min.has_value() || child.age_max.has_value()) {
+      has_age_ = true;
+      age_min_ = child.age_min.value_or(*child.age_max);
+      age_max_ = child.age_max.value_or(*child.age_min);
+    }
+  }
+
+  // True when every set condition of `rule` holds. `reason` gets the first failing condition,
+  // or on a match what matched.
+  bool Matches(const CompiledRule& rule, std::string& reason) const {
+    reason.clear();
+    if (rule.categories.set && (bits_.categories & rule.categories.mask) == 0) {
+      reason = Cat("categories ", bits_.categories_text, " are not in ", rule.categories.text);
+      return false;
+    }
+    if (rule.urgencies.set && (bits_.urgency & rule.urgencies.mask) == 0) {
+      reason = Cat("urgency ", OrNone(facts_.urgency), " is not in ", rule.urgencies.text);
+      return false;
+    }
+    if (!rule.jurisdictions.empty() && UnderPrefix(rule) == nullptr) {
+      reason = Cat("jurisdiction ", child_.jurisdiction, " is not under ", rule.jurisdictions_text);
+      return false;
+    }
+    if (rule.has_age) {
+      if (!has_age_) {
+        reason = "child age unknown";
+        return false;
+      }
+      if (age_max_ < rule.age_min || age_min_ > rule.age_max) {
+        reason =
+            Cat("child age ", AgeText(age_min_, age_max_), " does not overlap ", rule.age_text);
+        return false;
+      }
+    }
+    if (rule.reporter_kinds.set && (bits_.reporter_kind & rule.reporter_kinds.mask) == 0) {
+      reason =
+          Cat("reporter ", OrNone(facts_.reporter_kind), " is not in ", rule.reporter_kinds.text);
+      return false;
+    }
+    if (rule.attends_school.has_value()) {
+      if (!child_.attends_school.has_value()) {
+        reason = "whether the child attends school is unknown";
+        return false;
+      }
+      if (*child_.attends_school != *rule.attends_school) {
+        reason = *rule.attends_school ? "child does not attend school" : "child attends school";
+        return false;
+      }
+    }
+    reason = MatchReason(rule);
+    return true;
+  }
+
+ private:
+  const std::string* UnderPrefix(const CompiledRule& rule) const {
+    for (const std::string& prefix : rule.jurisdictions) {
+      if (std::string_view(child_.jurisdiction).starts_with(prefix)) return &prefix;
+    }
+    return nullptr;
+  }
+
+  std::string MatchReason(const CompiledRule& rule) const {
+    std::string reason;
+    const auto part = [&reason](std::string_view text) {
+      if (!reason.empty()) reason += "; ";
+      reason += text;
+    };
+    if (rule.categories.set) {
+      std::string matched;
+      for (const std::string& category : facts_.categories) {
+        if ((Bit(CategoryIndex(category)) & rule.categories.mask) == 0) continue;
+        if (!matched.empty()) matched += ", ";
+        matched += category;
+      }
+      part(Cat("categories [", matched, "] matched"));
+    }
+    if (rule.urgencies.set) part(Cat("urgency ", facts_.urgency, " matched"));
+    if (!rule.jurisdictions.empty()) {
+      part(Cat("jurisdiction ", child_.jurisdiction, " is under ", *UnderPrefix(rule)));
+    }
+    if (rule.has_age) {
+      part(Cat("age ", AgeText(age_min_, age_max_), " overlaps ", rule.age_text));
+    }
+    if (rule.reporter_kinds.set) {
+      part(Cat("reporter ", facts_.reporter_kind, " matched"));
+    }
+    if (rule.attends_school.has_value()) {
+      part(*rule.attends_school ? "child attends school" : "child does not attend school");
+    }
+    if (reason.empty()) reason = "no conditions: matches every report";
+    return reason;
+  }
+
+  const Facts& facts_;
+  const ReportBits& bits_;
+  const ChildFacts& child_;
+  bool has_age_ = false;
+  int age_min_ = 0;
+  int age_max_ = 0;
+};
+
+// Adds the desks of one matched rule (or the safety-net centre desk) for one child.
+class TargetCollector {
+ public:
+  TargetCollector(const RoutingTable& table, const CompiledTable& compiled, Decision& decision)
+      : table_(table), compiled_(compiled), decision_(decision) {}
+
+  void AddRuleTargets(const Rule& rule, const CompiledRule& compiled_rule, const ChildFacts& child,
+                      int child_index) {
+    const bool well_formed = IsWellFormedJurisdiction(child.jurisdiction);
+    for (size_t i = 0; i < compiled_rule.targets.size(); ++i) {
+      const CompiledTarget& target = compiled_rule.targets[i];
+      int desk = target.names_desk ? target.desk
+                 : well_formed     ? ResolveTypeIndex(compiled_, target.type, child.jurisdiction)
+                                   : -1;
+      const bool fell_back = desk < 0;
+      if (fell_back) desk = Center(child.jurisdiction, well_formed);
+      if (desk < 0 || AlreadyChosen(desk)) continue;
+      const Desk& d = table_.desks[desk];
+      RoutedTarget out;
+      out.desk_id = d.id;
+      out.desk_type = d.type;
+      out.desk_name = d.name;
+      out.rule_id = rule.id;
+      out.ack_deadline =
+          target.ack_deadline.value_or(d.ack_deadline.value_or(table_.default_ack_deadline));
+      out.fell_back_to_center = fell_back;
+      out.child_index = child_index;
+      const Target& written = rule.targets[i];
+      if (!fell_back && target.names_desk) {
+        out.resolution = Cat("desk ", d.id, " named by the rule");
+      } else if (!fell_back) {
+        out.resolution = Cat("type ", written.desk_type, " resolved at ", d.jurisdiction,
+                             " for child ", child_index);
+      } else if (target.names_desk) {
+        out.resolution =
+            Cat("desk ", written.desk_id, " is not in the table; fell back to centre desk ", d.id);
+      } else if (!well_formed) {
+        out.resolution = Cat("no ", written.desk_type, " desk: child jurisdiction '",
+                             child.jurisdiction, "' is malformed; fell back to centre desk ", d.id);
+      } else {
+        const std::vector<std::string> chain = JurisdictionChain(child.jurisdiction);
+        out.resolution = Cat("no ", written.desk_type, " desk from ", chain.front(), " up to ",
+                             chain.back(), "; fell back to centre desk ", d.id);
+      }
+      decision_.targets.push_back(std::move(out));
+    }
+  }
+
+  // For a table without a default rule: a child no rule took still reaches the centre.
+  void AddSafetyNet(const ChildFacts& child, int child_index) {
+    const int desk = Center(child.jurisdiction, IsWellFormedJurisdiction(child.jurisdiction));
+    if (desk < 0 || AlreadyChosen(desk)) return;
+    const Desk& d = table_.desks[desk];
+    RoutedTarget out;
+    out.desk_id = d.id;
+    out.desk_type = d.type;
+    out.desk_name = d.name;
+    out.ack_deadline = d.ack_deadline.value_or(table_.default_ack_deadline);
+    out.resolution = Cat("no rule matched child ", child_index,
+                         " and the table has no default rule; fell back to centre desk ", d.id);
+    out.fell_back_to_center = true;
+    out.child_index = child_index;
+    decision_.targets.push_back(std::move(out));
+  }
+
+ private:
+  int Center(const std::string& code, bool well_formed) const {
+    static const int kCenterType = DeskTypeIndex("center");
+    const int desk = well_formed ? ResolveTypeIndex(compiled_, kCenterType, code) : -1;
+    return desk >= 0 ? desk : compiled_.first_center;
+  }
+
+  bool AlreadyChosen(int desk) const {
+    const std::string& id = table_.desks[desk].id;
+    for (const RoutedTarget& t : decision_.targets) {
+      if (t.desk_id == id) return true;
+    }
+    return false;
+  }
+
+  const RoutingTable& table_;
+  const CompiledTable& compiled_;
+  Decision& decision_;
+};
+
+}  // namespace
+
+Decision Route(const RoutingTable& table, const Facts& facts) {
+  const CompiledTable* compiled = table.compiled.get();
+  CompiledTable local;
+  if (compiled == nullptr || compiled->rules.size() != table.rules.size()) {
+    local = CompileTable(table);  // a table built by hand without BuildIndexes()
+    compiled = &local;
+  }
+  Decision decision;
+  decision.table_version = table.version;
+  decision.trace.reserve(facts.children.size() * table.rules.size());
+  const ReportBits bits = ToBits(facts);
+  TargetCollector collector(table, *compiled, decision);
+
+  for (size_t c = 0; c < facts.children.size(); ++c) {
+    const ChildFacts& child = facts.children[c];
+    const int child_index = static_cast<int>(c);
+    const RuleEvaluator evaluator(facts, bits, child);
+    std::string matched_ids;  // rules that matched this child so far, for the default's step
+    for (size_t r = 0; r < table.rules.size(); ++r) {
+      const Rule& rule = table.rules[r];
+      RuleStep step;
+      step.child_index = child_index;
+      step.rule_id = rule.id;
+      if (rule.is_default) {
+        step.matched = matched_ids.empty();
+        step.reason = step.matched
+                          ? Cat("default: no earlier rule matched child ", c)
+                          : Cat("not needed: child ", c, " already matched [", matched_ids, "]");
+      } else {
+        step.matched = evaluator.Matches(compiled->rules[r], step.reason);
+      }
+      const bool matched = step.matched;
+      decision.trace.push_back(std::move(step));
+      if (!matched) continue;
+      if (!matched_ids.empty()) matched_ids += ", ";
+      matched_ids += rule.id;
+      collector.AddRuleTargets(rule, compiled->rules[r], child, child_index);
+      if (!rule.continue_evaluation) break;
+    }
+    if (matched_ids.empty()) collector.AddSafetyNet(child, child_index);
+  }
+  return decision;
+}
+
+}  // namespace hotline::router

@@ -1,0 +1,65 @@
+// Route(): decides which desks a report goes to, and says why. Pure and thread-safe: it
+// reads an immutable RoutingTable and plain facts and allocates its result.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "router/routing_table.h"
+
+namespace hotline::router {
+
+struct ChildFacts {
+  std::string jurisdiction;  // well-formed code (the server checks it is known)
+  std::optional<int> age_min;  // unknown age: both unset
+  std::optional<int> age_max;
+  std::optional<bool> attends_school;  // unset: unknown
+};
+
+struct Facts {
+  std::vector<std::string> categories;  // short names, at least one
+  std::string urgency;                  // short name
+  std::string reporter_kind;            // one of KnownReporterKinds()
+  std::vector<ChildFacts> children;     // at least one
+};
+
+struct RoutedTarget {
+  std::string desk_id;
+  std::string desk_type;
+  std::string desk_name;
+  std::string rule_id;           // the rule whose target this is
+  std::chrono::seconds ack_deadline{0};  // target's, else desk's, else table default
+  // How the desk was found: "desk police-110105 named by the rule",
+  // "type police resolved at 110105 for child 0", or
+  // "no school desk from 110105001001 up to 11; fell back to centre desk center".
+  std::string resolution;
+  bool fell_back_to_center = false;
+  int child_index = 0;           // the child whose facts chose it
+};
+
+struct RuleStep {
+  int child_index = 0;
+  std::string rule_id;
+  bool matched = false;
+  // Match: what matched ("categories [begging] matched; urgency urgent matched").
+  // No match: the first failing condition ("urgency routine is not in [immediate_danger]").
+  std::string reason;
+};
+
+struct Decision {
+  std::string table_version;
+  // Distinct desks (the first rule/child that chose a desk wins), in the order chosen.
+  // Never empty: the default rule always matches.
+  std::vector<RoutedTarget> targets;
+  // Every rule considered, per child, in evaluation order.
+  std::vector<RuleStep> trace;
+};
+
+// Evaluates the rules for every child in turn: rules in order, stopping after the first
+// match whose continue_evaluation is false. The default rule matches exactly when no
+// earlier rule matched for that child, so every child reaches at least one desk.
+Decision Route(const RoutingTable& table, const Facts& facts);
+
+}  // namespace hotline::router

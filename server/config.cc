@@ -1,0 +1,81 @@
+#include "server/config.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "absl/status/status.h"
+
+namespace hotline::server {
+namespace {
+
+std::string Where(const std::string& path, const toml::node& node) {
+  return fmt::format("{}:{}", path, node.source().begin.line);
+}
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(fmt::format("{}:{}: {}", path, e.source().begin.line,
+                                                  e.description()));
+  } catch (const std::exception& e) {
+    return absl::NotFoundError(fmt::format("{}: cannot read: {}", path, e.what()));
+  }
+  ServerConfig config;
+  std::string errors;
+  auto add_error = [&](const std::string& message) {
+    if (!errors.empty()) errors += '\n';
+    errors += message;
+  };
+  auto get_string = [&](std::string_view key, const toml::node& node, std::string& out) {
+    if (auto v = node.value<std::string>()) {
+      out = *v;
+    } else {
+      add_error(fmt::format("{}: {} must be a string", Where(path, node), key));
+    }
+  };
+  auto get_int = [&](std::string_view key, const toml::node& node, int& out, int min, int max) {
+    auto v = node.value<int64_t>();
+    if (!v || *v < min || *v > max) {
+      add_error(fmt::format("{}: {} must be an integer in {}..{}", Where(path, node), key, min, max));
+    } else {
+      out = static_cast<int>(*v);
+    }
+  };
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (k == "listen") {
+      get_string(k, node, config.listen);
+    } else if (k == "db") {
+      get_string(k, node, config.db_path);
+    } else if (k == "routing_table") {
+      get_string(k, node, config.routing_table);
+    } else if (k == "log_level") {
+      get_string(k, node, config.log_level);
+      if (!kLevels.count(config.log_level)) {
+        add_error(fmt::format("{}: log_level must be one of trace, debug, info, warn, error",
+                              Where(path, node)));
+      }
+    } else if (k == "max_message_bytes") {
+      get_int(k, node, config.max_message_bytes, 4096, 64 << 20);
+    } else if (k == "max_batch") {
+      get_int(k, node, config.max_batch, 1, 10000);
+    } else if (k == "shutdown_grace_seconds") {
+      get_int(k, node, config.shutdown_grace_seconds, 0, 600);
+    } else {
+      add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
+                            "max_message_bytes, max_batch, shutdown_grace_seconds)",
+                            Where(path, node), k));
+    }
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(errors);
+  return config;
+}
+
+}  // namespace hotline::server

@@ -1,0 +1,31 @@
+// hotlined's configuration: a plain struct with its defaults, loaded from TOML.
+// Unknown keys and wrong types are errors with file:line.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace hotline::server {
+
+struct ServerConfig {
+  // Address to listen on, host:port. Port 0 picks a free port (printed at start).
+  std::string listen = "127.0.0.1:50051";
+  // SQLite database file.
+  std::string db_path = "var/hotline.db";
+  // Routing table (TOML). Relative paths are relative to the working directory.
+  std::string routing_table = "config/routing.toml";
+  // trace, debug, info, warn, error.
+  std::string log_level = "info";
+  // Largest request accepted, bytes.
+  int max_message_bytes = 1 << 20;
+  // Writes committed together at most (group commit).
+  int max_batch = 256;
+  // Seconds to let in-flight calls finish on SIGTERM/SIGINT.
+  int shutdown_grace_seconds = 5;
+};
+
+// Reads `path`. Missing keys keep their defaults.
+absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path);
+
+}  // namespace hotline::server

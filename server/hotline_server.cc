@@ -1,0 +1,95 @@
+#include "server/hotline_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include "router/loader.h"
+#include "server/admin_service.h"
+#include "server/auth.h"
+#include "server/intake_service.h"
+#include "server/routing_snapshot.h"
+#include "storage/store.h"
+
+namespace hotline::server {
+
+struct HotlineServer::Impl {
+  ServerConfig config;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<RoutingSnapshot> routing;
+  std::unique_ptr<IntakeService> intake;
+  std::unique_ptr<AdminService> admin;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+  bool stopped = false;
+};
+
+HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HotlineServer::~HotlineServer() { Shutdown(std::chrono::seconds(0)); }
+
+int HotlineServer::port() const { return impl_->port; }
+
+absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const ServerConfig& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+
+  auto table = router::LoadRoutingTableFile(config.routing_table);
+  if (!table.ok()) return table.status();
+  impl->routing = std::make_unique<RoutingSnapshot>(*table);
+
+  storage::StoreOptions options;
+  options.path = config.db_path;
+  options.max_batch = config.max_batch;
+  auto store = storage::Store::Open(options);
+  if (!store.ok()) return store.status();
+  impl->store = *std::move(store);
+  impl->auth = std::make_unique<Authenticator>(impl->store.get());
+
+  ServiceDeps deps{impl->store.get(), impl->auth.get(), impl->routing.get()};
+  impl->intake = std::make_unique<IntakeService>(deps);
+  impl->admin = std::make_unique<AdminService>(deps);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &impl->port);
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.RegisterService(impl->intake.get());
+  builder.RegisterService(impl->admin.get());
+  impl->server = builder.BuildAndStart();
+  if (impl->server == nullptr || impl->port == 0) {
+    return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
+  }
+  grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
+  health->SetServingStatus("hotline.v1.Intake", true);
+  health->SetServingStatus("hotline.v1.Admin", true);
+  spdlog::info("routing table {} loaded from {} ({} desks, {} rules)", (*table)->version,
+               config.routing_table, (*table)->desks.size(), (*table)->rules.size());
+  return std::unique_ptr<HotlineServer>(new HotlineServer(std::move(impl)));
+}
+
+absl::Status HotlineServer::ReloadRoutingTable() {
+  auto table = router::LoadRoutingTableFile(impl_->config.routing_table);
+  if (!table.ok()) return table.status();
+  impl_->routing->Set(*table);
+  spdlog::info("routing table {} loaded from {}", (*table)->version, impl_->config.routing_table);
+  return absl::OkStatus();
+}
+
+void HotlineServer::Shutdown(std::chrono::seconds grace) {
+  if (impl_ == nullptr || impl_->stopped) return;
+  impl_->stopped = true;
+  if (impl_->server != nullptr) {
+    impl_->server->GetHealthCheckService()->Shutdown();
+    impl_->server->Shutdown(std::chrono::system_clock::now() + grace);
+    impl_->server->Wait();
+  }
+  impl_->store.reset();  // drains queued writes
+}
+
+}  // namespace hotline::server

@@ -1,0 +1,36 @@
+// HotlineServer: opens the store, loads the routing table, and serves Intake, Admin, health
+// and reflection on one gRPC server. Start() returns once the server listens.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/config.h"
+
+namespace hotline::server {
+
+class HotlineServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<HotlineServer>> Start(const ServerConfig& config);
+  ~HotlineServer();
+
+  // The port actually bound (useful with port 0).
+  int port() const;
+
+  // Reloads the routing table from the configured file. On error the current table stays
+  // in force and the error (file:line) is returned.
+  absl::Status ReloadRoutingTable();
+
+  // Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels the
+  // rest. Queued writes are committed before the store closes.
+  void Shutdown(std::chrono::seconds grace);
+
+ private:
+  struct Impl;
+  explicit HotlineServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hotline::server

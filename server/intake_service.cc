@@ -1,0 +1,233 @@
+#include "server/intake_service.h"
+
+#include <fmt/format.h>
+
+#include "proto/enum_names.h"
+#include "router/router.h"
+#include "server/call_log.h"
+#include "server/mapping.h"
+#include "server/validation.h"
+
+namespace hotline::server {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+
+// Loads a case the caller may see; NOT_FOUND otherwise, exactly as for a case that does not
+// exist (no leak of existence). Operators see the cases they recorded.
+absl::StatusOr<storage::CaseRecord> LoadVisibleCase(storage::Store& store, const Caller& caller,
+                                                    std::string_view case_number) {
+  absl::StatusOr<storage::CaseRecord> record = store.GetCase(case_number);
+  if (!record.ok()) return record.status();
+  if (caller.role == Role::kOperator && record->created_by != caller.principal.name) {
+    return absl::NotFoundError(fmt::format("case {} not found", case_number));
+  }
+  return record;
+}
+
+// Operators and supervisors see the reporter; auditors see the case without identity.
+CaseView ViewFor(const Caller& caller) {
+  return caller.role == Role::kAuditor ? CaseView::kRedactReporter : CaseView::kFull;
+}
+
+std::string FilterKey(const v1::ListCasesRequest& r) {
+  v1::ListCasesRequest filters = r;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  return Sha256Hex(filters.SerializeAsString()).substr(0, 12);
+}
+
+// page_token = "<before_id>.<filter key>": only valid with the same filters.
+absl::StatusOr<int64_t> ParsePageToken(const v1::ListCasesRequest& r) {
+  if (r.page_token().empty()) return 0;
+  const std::string& token = r.page_token();
+  size_t dot = token.find('.');
+  int64_t before = 0;
+  bool ok = dot != std::string::npos && dot > 0 && dot <= 18;
+  for (size_t i = 0; ok && i < dot; ++i) {
+    ok = token[i] >= '0' && token[i] <= '9';
+    before = before * 10 + (token[i] - '0');
+  }
+  if (!ok || before <= 0) return absl::InvalidArgumentError("page_token: malformed");
+  if (token.substr(dot + 1) != FilterKey(r)) {
+    return absl::InvalidArgumentError("page_token: was issued for different filters");
+  }
+  return before;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* IntakeService::SubmitReport(grpc::CallbackServerContext* context,
+                                                      const v1::SubmitReportRequest* request,
+                                                      v1::Case* response) {
+  static constexpr std::string_view kRpc = "SubmitReport";
+  auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+  if (absl::Status s = ValidateSubmitReport(*request, *table); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  const router::Decision decision = router::Route(*table, ToFacts(request->report()));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  deps_.store->CreateCaseAsync(
+      ToNewCase(*request, decision, caller->principal.name),
+      [reactor, response, name = caller->principal.name](absl::StatusOr<storage::CaseRecord> r) {
+        if (!r.ok()) return FinishReactor(reactor, kRpc, name, "", r.status());
+        *response = ToCaseProto(*r, CaseView::kFull);
+        FinishReactor(reactor, kRpc, name, r->case_number + (r->replayed ? " (replayed)" : ""),
+                      absl::OkStatus());
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IntakeService::SubmitInquiry(grpc::CallbackServerContext* context,
+                                                       const v1::SubmitInquiryRequest* request,
+                                                       v1::Case* response) {
+  static constexpr std::string_view kRpc = "SubmitInquiry";
+  auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = ValidateSubmitInquiry(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  deps_.store->CreateCaseAsync(
+      ToNewCase(*request, caller->principal.name),
+      [reactor, response, name = caller->principal.name](absl::StatusOr<storage::CaseRecord> r) {
+        if (!r.ok()) return FinishReactor(reactor, kRpc, name, "", r.status());
+        *response = ToCaseProto(*r, CaseView::kFull);
+        FinishReactor(reactor, kRpc, name, r->case_number, absl::OkStatus());
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IntakeService::GetCase(grpc::CallbackServerContext* context,
+                                                 const v1::GetCaseRequest* request,
+                                                 v1::Case* response) {
+  static constexpr std::string_view kRpc = "GetCase";
+  auto caller = deps_.auth->Check(
+      *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  auto record = LoadVisibleCase(*deps_.store, *caller, number);
+  if (record.ok()) *response = ToCaseProto(*record, ViewFor(*caller));
+  return FinishCall(context, kRpc, caller->principal.name, number, record.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* context,
+                                                   const v1::ListCasesRequest* request,
+                                                   v1::ListCasesResponse* response) {
+  static constexpr std::string_view kRpc = "ListCases";
+  auto caller = deps_.auth->Check(
+      *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = ValidateListCases(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  absl::StatusOr<int64_t> before = ParsePageToken(*request);
+  if (!before.ok()) return FinishCall(context, kRpc, name, "", before.status());
+  storage::CaseFilter filter;
+  if (request->status() != 0) filter.status = proto::ShortName(request->status());
+  if (request->kind() != 0) filter.kind = proto::ShortName(request->kind());
+  if (request->urgency() != 0) filter.urgency = proto::ShortName(request->urgency());
+  if (request->category() != 0) filter.category = proto::ShortName(request->category());
+  filter.jurisdiction_prefix = request->jurisdiction_prefix();
+  filter.desk_id = request->desk_id();
+  if (caller->role == Role::kOperator) filter.created_by = name;
+  const int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+  absl::StatusOr<storage::CasePage> page = deps_.store->ListCases(filter, page_size, *before);
+  if (page.ok()) {
+    for (const storage::CaseRecord& r : page->cases) {
+      *response->add_cases() = ToCaseProto(r, CaseView::kSummary);
+    }
+    if (page->next_before_id != 0) {
+      response->set_next_page_token(fmt::format("{}.{}", page->next_before_id, FilterKey(*request)));
+    }
+  }
+  return FinishCall(context, kRpc, name, "", page.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::AddNote(grpc::CallbackServerContext* context,
+                                                 const v1::AddNoteRequest* request,
+                                                 v1::AuditEvent* response) {
+  static constexpr std::string_view kRpc = "AddNote";
+  auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateAddNote(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  if (auto visible = LoadVisibleCase(*deps_.store, *caller, number); !visible.ok()) {
+    return FinishCall(context, kRpc, name, number, visible.status());
+  }
+  auto event = deps_.store->AddNote(number, name, request->text());
+  if (event.ok()) *response = ToEventProto(*event, /*include_private=*/true);
+  return FinishCall(context, kRpc, name, number, event.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::CloseCase(grpc::CallbackServerContext* context,
+                                                   const v1::CloseCaseRequest* request,
+                                                   v1::Case* response) {
+  static constexpr std::string_view kRpc = "CloseCase";
+  auto caller = deps_.auth->Check(*context, {Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateCloseCase(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto record = deps_.store->CloseCase(number, name, request->outcome(), request->summary(),
+                                       request->withdraw_open_assignments());
+  if (record.ok()) *response = ToCaseProto(*record, CaseView::kFull);
+  return FinishCall(context, kRpc, name, number, record.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::GetCaseHistory(grpc::CallbackServerContext* context,
+                                                        const v1::GetCaseHistoryRequest* request,
+                                                        v1::GetCaseHistoryResponse* response) {
+  static constexpr std::string_view kRpc = "GetCaseHistory";
+  auto caller = deps_.auth->Check(
+      *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  if (auto visible = LoadVisibleCase(*deps_.store, *caller, number); !visible.ok()) {
+    return FinishCall(context, kRpc, name, number, visible.status());
+  }
+  auto events = deps_.store->GetCaseHistory(number);
+  if (events.ok()) {
+    // Auditors check the record, not its personal content.
+    const bool include_private = caller->role != Role::kAuditor;
+    for (const storage::EventRecord& e : *events) {
+      *response->add_events() = ToEventProto(e, include_private);
+    }
+  }
+  return FinishCall(context, kRpc, name, number, events.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::VerifyAuditLog(grpc::CallbackServerContext* context,
+                                                        const v1::VerifyAuditLogRequest*,
+                                                        v1::VerifyAuditLogResponse* response) {
+  static constexpr std::string_view kRpc = "VerifyAuditLog";
+  auto caller = deps_.auth->Check(
+      *context, {Role::kSupervisor, Role::kAdmin, Role::kAuditor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  auto result = deps_.store->VerifyAuditLog();
+  if (result.ok()) {
+    response->set_ok(result->ok);
+    response->set_events_checked(result->events_checked);
+    response->set_first_bad_seq(result->first_bad_seq);
+    response->set_problem(result->problem);
+    response->set_head_hash(result->head_hash);
+  }
+  return FinishCall(context, kRpc, caller->principal.name, "", result.status());
+}
+
+}  // namespace hotline::server

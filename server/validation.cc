@@ -1,0 +1,289 @@
+#include "server/validation.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "router/routing_table.h"
+
+namespace hotline::server {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::OkStatus;
+using absl::Status;
+
+// Limits in code points (case.proto documents each).
+constexpr int kMaxName = 100;
+constexpr int kMaxOrganization = 200;
+constexpr int kMaxAddress = 500;
+constexpr int kMaxSchool = 200;
+constexpr int kMaxRelation = 50;
+constexpr int kMaxSituation = 2000;
+constexpr int kMaxNarrative = 20000;
+constexpr int kMaxTopic = 200;
+constexpr int kMaxQuestion = 5000;
+constexpr int kMaxNote = 5000;
+constexpr int kMaxOutcome = 50;
+constexpr int kMaxSummary = 2000;
+constexpr int kMaxChildren = 20;
+constexpr int kMaxGuardians = 10;
+constexpr int kMaxCategories = 10;
+constexpr int kMaxServices = 10;
+constexpr int kMaxAge = 17;
+
+Status Error(std::string_view field, std::string_view reason) {
+  return InvalidArgumentError(fmt::format("{}: {}", field, reason));
+}
+
+// Checks UTF-8 validity and length; `required` refuses the empty string.
+Status CheckText(std::string_view field, std::string_view text, int max_length, bool required) {
+  int length = Utf8Length(text);
+  if (length < 0) return Error(field, "is not valid UTF-8");
+  if (required && length == 0) return Error(field, "is required");
+  if (length > max_length) {
+    return Error(field, fmt::format("is {} characters long; the limit is {}", length, max_length));
+  }
+  return OkStatus();
+}
+
+// Digits with an optional leading '+', 5 to 20 digits.
+Status CheckPhone(std::string_view field, std::string_view phone) {
+  std::string_view digits = phone;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  bool all_digits = !digits.empty();
+  for (char c : digits) all_digits = all_digits && c >= '0' && c <= '9';
+  if (!all_digits || digits.size() < 5 || digits.size() > 20) {
+    return Error(field, "must be 5 to 20 digits with an optional leading '+'");
+  }
+  return OkStatus();
+}
+
+template <typename IsValid>
+Status CheckEnum(std::string_view field, int value, IsValid is_valid, bool required) {
+  if (!is_valid(value)) return Error(field, fmt::format("unknown value {}", value));
+  if (required && value == 0) return Error(field, "is required");
+  return OkStatus();
+}
+
+#define RETURN_IF_ERROR(expr)      \
+  do {                             \
+    Status status_ = (expr);       \
+    if (!status_.ok()) return status_; \
+  } while (false)
+
+Status CheckReporter(const v1::Reporter& reporter, std::string_view field, bool contact_required) {
+  const std::string f(field);
+  RETURN_IF_ERROR(CheckText(f + ".name", reporter.name(), kMaxName, false));
+  RETURN_IF_ERROR(CheckText(f + ".phone", reporter.phone(), 20, false));
+  RETURN_IF_ERROR(CheckText(f + ".organization", reporter.organization(), kMaxOrganization, false));
+  RETURN_IF_ERROR(CheckEnum(f + ".relation", reporter.relation(), v1::ReporterRelation_IsValid, false));
+  if (reporter.anonymous()) {
+    if (!reporter.name().empty() || !reporter.phone().empty()) {
+      return Error(f, "name and phone must be empty for an anonymous reporter");
+    }
+    return OkStatus();
+  }
+  if (reporter.phone().empty()) {
+    if (contact_required) {
+      return Error(f + ".phone",
+                   "is required unless the reporter is anonymous (art. 36: record the reporter's "
+                   "contact)");
+    }
+    return OkStatus();
+  }
+  return CheckPhone(f + ".phone", reporter.phone());
+}
+
+Status CheckChild(const v1::Child& child, const std::string& f, const router::RoutingTable& table) {
+  RETURN_IF_ERROR(CheckText(f + ".name", child.name(), kMaxName, false));
+  if (child.has_age()) {
+    const v1::AgeRange& age = child.age();
+    for (auto [name, years] : {std::pair<const char*, int>{"min_years", age.min_years()},
+                               std::pair<const char*, int>{"max_years", age.max_years()}}) {
+      if (years < 0 || years > kMaxAge) {
+        return Error(fmt::format("{}.age.{}", f, name),
+                     fmt::format("{} is not a minor's age (0-{})", years, kMaxAge));
+      }
+    }
+    if (age.min_years() > age.max_years()) {
+      return Error(f + ".age", fmt::format("min_years {} is greater than max_years {}",
+                                           age.min_years(), age.max_years()));
+    }
+  }
+  RETURN_IF_ERROR(CheckEnum(f + ".sex", child.sex(), v1::Sex_IsValid, false));
+  const std::string& code = child.jurisdiction_code();
+  if (code.empty()) return Error(f + ".jurisdiction_code", "is required");
+  if (!router::IsWellFormedJurisdiction(code)) {
+    return Error(f + ".jurisdiction_code",
+                 "must be a GB/T 2260 code of 2, 4, 6, 9 or 12 digits");
+  }
+  if (table.FindJurisdiction(code) == nullptr) {
+    return Error(f + ".jurisdiction_code",
+                 fmt::format("{} is not a jurisdiction the routing table knows", code));
+  }
+  RETURN_IF_ERROR(CheckText(f + ".address", child.address(), kMaxAddress, false));
+  return CheckText(f + ".school", child.school(), kMaxSchool, false);
+}
+
+Status CheckGuardian(const v1::Guardian& g, const std::string& f) {
+  RETURN_IF_ERROR(CheckText(f + ".name", g.name(), kMaxName, false));
+  RETURN_IF_ERROR(CheckText(f + ".relation", g.relation(), kMaxRelation, false));
+  RETURN_IF_ERROR(CheckText(f + ".phone", g.phone(), 20, false));
+  if (!g.phone().empty()) RETURN_IF_ERROR(CheckPhone(f + ".phone", g.phone()));
+  RETURN_IF_ERROR(CheckText(f + ".address", g.address(), kMaxAddress, false));
+  return CheckText(f + ".situation", g.situation(), kMaxSituation, false);
+}
+
+template <typename List, typename IsValid>
+Status CheckEnumList(std::string_view field, const List& values, int max_count, bool required,
+                     IsValid is_valid) {
+  if (required && values.empty()) return Error(field, "at least one is required");
+  if (values.size() > max_count) {
+    return Error(field, fmt::format("{} given; at most {}", values.size(), max_count));
+  }
+  std::set<int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string item = fmt::format("{}[{}]", field, i);
+    RETURN_IF_ERROR(CheckEnum(item, values[i], is_valid, true));
+    if (!seen.insert(values[i]).second) return Error(item, "is repeated");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+int Utf8Length(std::string_view text) {
+  int count = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t extra;
+    uint32_t cp;
+    if (c < 0x80) {
+      extra = 0, cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, cp = c & 0x07;
+    } else {
+      return -1;
+    }
+    if (i + extra >= text.size() && extra > 0) return -1;  // truncated sequence
+    for (size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return -1;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return -1;
+    }
+    i += extra + 1;
+    ++count;
+  }
+  return count;
+}
+
+Status ValidateRequestId(std::string_view field, std::string_view request_id) {
+  if (request_id.empty()) return Error(field, "is required (a client-generated unique id)");
+  if (request_id.size() > 64) return Error(field, "is longer than 64 characters");
+  for (char c : request_id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ':' || c == '-';
+    if (!ok) return Error(field, "may contain only letters, digits and _ . : -");
+  }
+  return OkStatus();
+}
+
+Status ValidateReport(const v1::Report& report, const router::RoutingTable& table,
+                      bool routing_only) {
+  RETURN_IF_ERROR(CheckEnum("report.channel", report.channel(), v1::Channel_IsValid, !routing_only));
+  if (!routing_only && !report.has_reporter()) {
+    return Error("report.reporter", "is required (set anonymous for an anonymous reporter)");
+  }
+  RETURN_IF_ERROR(CheckReporter(report.reporter(), "report.reporter", !routing_only));
+  if (report.children().empty()) return Error("report.children", "at least one child is required");
+  if (report.children_size() > kMaxChildren) {
+    return Error("report.children",
+                 fmt::format("{} given; at most {}", report.children_size(), kMaxChildren));
+  }
+  for (int i = 0; i < report.children_size(); ++i) {
+    RETURN_IF_ERROR(CheckChild(report.children(i), fmt::format("report.children[{}]", i), table));
+  }
+  if (report.guardians_size() > kMaxGuardians) {
+    return Error("report.guardians",
+                 fmt::format("{} given; at most {}", report.guardians_size(), kMaxGuardians));
+  }
+  for (int i = 0; i < report.guardians_size(); ++i) {
+    RETURN_IF_ERROR(CheckGuardian(report.guardians(i), fmt::format("report.guardians[{}]", i)));
+  }
+  RETURN_IF_ERROR(CheckEnumList("report.categories", report.categories(), kMaxCategories, true,
+                                v1::DistressCategory_IsValid));
+  RETURN_IF_ERROR(CheckEnum("report.urgency", report.urgency(), v1::Urgency_IsValid, true));
+  RETURN_IF_ERROR(CheckEnumList("report.services_needed", report.services_needed(), kMaxServices,
+                                false, v1::Service_IsValid));
+  return CheckText("report.narrative", report.narrative(), kMaxNarrative, !routing_only);
+}
+
+Status ValidateSubmitReport(const v1::SubmitReportRequest& request,
+                            const router::RoutingTable& table) {
+  RETURN_IF_ERROR(ValidateRequestId("request_id", request.request_id()));
+  if (!request.has_report()) return Error("report", "is required");
+  return ValidateReport(request.report(), table, /*routing_only=*/false);
+}
+
+Status ValidateSubmitInquiry(const v1::SubmitInquiryRequest& request) {
+  RETURN_IF_ERROR(ValidateRequestId("request_id", request.request_id()));
+  if (!request.has_inquiry()) return Error("inquiry", "is required");
+  const v1::Inquiry& q = request.inquiry();
+  RETURN_IF_ERROR(CheckEnum("inquiry.channel", q.channel(), v1::Channel_IsValid, true));
+  RETURN_IF_ERROR(CheckText("inquiry.topic", q.topic(), kMaxTopic, true));
+  RETURN_IF_ERROR(CheckText("inquiry.question", q.question(), kMaxQuestion, true));
+  RETURN_IF_ERROR(CheckText("inquiry.answer", q.answer(), kMaxQuestion, true));
+  return CheckReporter(q.contact(), "inquiry.contact", /*contact_required=*/false);
+}
+
+Status ValidateCaseNumber(std::string_view field, std::string_view case_number) {
+  if (case_number.empty()) return Error(field, "is required (e.g. HL-2026-000123)");
+  // HL-YYYY-NNNNNN (6 or more digits).
+  bool ok = case_number.size() >= 14 && case_number.size() <= 20 &&
+            case_number.substr(0, 3) == "HL-" && case_number[7] == '-';
+  for (size_t i = 3; ok && i < case_number.size(); ++i) {
+    ok = i == 7 || (case_number[i] >= '0' && case_number[i] <= '9');
+  }
+  if (!ok) return Error(field, "must look like HL-2026-000123");
+  return OkStatus();
+}
+
+Status ValidateAddNote(const v1::AddNoteRequest& request) {
+  RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
+  return CheckText("text", request.text(), kMaxNote, true);
+}
+
+Status ValidateCloseCase(const v1::CloseCaseRequest& request) {
+  RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
+  RETURN_IF_ERROR(CheckText("outcome", request.outcome(), kMaxOutcome, true));
+  return CheckText("summary", request.summary(), kMaxSummary, false);
+}
+
+Status ValidateListCases(const v1::ListCasesRequest& request) {
+  if (request.page_size() < 0 || request.page_size() > 500) {
+    return Error("page_size", "must be 0 (default 50) to 500");
+  }
+  RETURN_IF_ERROR(CheckEnum("status", request.status(), v1::CaseStatus_IsValid, false));
+  RETURN_IF_ERROR(CheckEnum("kind", request.kind(), v1::CaseKind_IsValid, false));
+  RETURN_IF_ERROR(CheckEnum("urgency", request.urgency(), v1::Urgency_IsValid, false));
+  RETURN_IF_ERROR(CheckEnum("category", request.category(), v1::DistressCategory_IsValid, false));
+  const std::string& prefix = request.jurisdiction_prefix();
+  for (char c : prefix) {
+    if (c < '0' || c > '9') return Error("jurisdiction_prefix", "must be digits");
+  }
+  if (prefix.size() > 12) return Error("jurisdiction_prefix", "is longer than 12 digits");
+  return CheckText("desk_id", request.desk_id(), 100, false);
+}
+
+}  // namespace hotline::server

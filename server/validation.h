@@ -1,0 +1,34 @@
+// Validation of incoming requests. Every refusal is INVALID_ARGUMENT whose message starts
+// with the field path ("report.children[0].age.max_years: ...") and says the reason.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "hotline/v1/admin.pb.h"
+#include "hotline/v1/intake.pb.h"
+#include "router/routing_table.h"
+
+namespace hotline::server {
+
+// Unicode code points in `text`, or -1 when it is not valid UTF-8.
+int Utf8Length(std::string_view text);
+
+// `request_id`: 1-64 characters of [A-Za-z0-9_.:-].
+absl::Status ValidateRequestId(std::string_view field, std::string_view request_id);
+
+// A report: every rule documented in case.proto. Jurisdiction codes must be known to
+// `table`. With `routing_only`, reporter identity and narrative are not required.
+absl::Status ValidateReport(const v1::Report& report, const router::RoutingTable& table,
+                            bool routing_only);
+
+absl::Status ValidateSubmitReport(const v1::SubmitReportRequest& request,
+                                  const router::RoutingTable& table);
+absl::Status ValidateSubmitInquiry(const v1::SubmitInquiryRequest& request);
+absl::Status ValidateCaseNumber(std::string_view field, std::string_view case_number);
+absl::Status ValidateAddNote(const v1::AddNoteRequest& request);
+absl::Status ValidateCloseCase(const v1::CloseCaseRequest& request);
+absl::Status ValidateListCases(const v1::ListCasesRequest& request);
+
+}  // namespace hotline::server

@@ -1,0 +1,221 @@
+#include "storage/case_rows.h"
+
+#include <chrono>
+#include <cstdio>
+#include <variant>
+
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+constexpr const char* kSummaryColumns =
+    "c.id, c.case_number, c.kind, c.status, c.channel, c.urgency, c.created_by, c.request_id, "
+    "c.created_ms, c.updated_ms, COALESCE(c.closed_ms, 0), c.routing_version, c.outcome, "
+    "c.outcome_summary";
+constexpr const char* kFullColumns = ", c.detail, c.routing_trace";
+
+CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
+  CaseRecord c;
+  c.id = row.Int(0);
+  c.case_number = row.Text(1);
+  c.kind = row.Text(2);
+  c.status = row.Text(3);
+  c.channel = row.Text(4);
+  c.urgency = row.Text(5);
+  c.created_by = row.Text(6);
+  c.request_id = row.Text(7);
+  c.created_ms = row.Int(8);
+  c.updated_ms = row.Int(9);
+  c.closed_ms = row.Int(10);
+  c.routing_version = row.Text(11);
+  c.outcome = row.Text(12);
+  c.outcome_summary = row.Text(13);
+  if (view == CaseView::kFull) {
+    c.detail = row.Blob(14);
+    c.routing_trace = row.Blob(15);
+  }
+  return c;
+}
+
+absl::StatusOr<std::vector<std::string>> LoadStrings(sqlite::Connection& db, const char* sql,
+                                                     int64_t case_id) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, case_id);
+  std::vector<std::string> values;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return values;
+    values.push_back(stmt->Text(0));
+  }
+}
+
+// Fills categories, jurisdictions and assignments (insertion order).
+absl::Status LoadChildren(sqlite::Connection& db, CaseRecord& c) {
+  absl::StatusOr<std::vector<std::string>> categories = LoadStrings(
+      db, "SELECT category FROM case_categories WHERE case_id = ?1 ORDER BY rowid", c.id);
+  if (!categories.ok()) return categories.status();
+  absl::StatusOr<std::vector<std::string>> codes = LoadStrings(
+      db, "SELECT code FROM case_jurisdictions WHERE case_id = ?1 ORDER BY rowid", c.id);
+  if (!codes.ok()) return codes.status();
+  absl::StatusOr<std::vector<AssignmentRecord>> assignments = LoadAssignments(db, c.id);
+  if (!assignments.ok()) return assignments.status();
+  c.categories = *std::move(categories);
+  c.jurisdictions = *std::move(codes);
+  c.assignments = *std::move(assignments);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CaseRecord> LoadOne(sqlite::Connection& db, std::string_view where,
+                                   const std::variant<int64_t, std::string_view>& key,
+                                   CaseView view) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare(Concat("SELECT ", kSummaryColumns, view == CaseView::kFull ? kFullColumns : "",
+                        " FROM cases c WHERE ", where));
+  if (!stmt.ok()) return stmt.status();
+  if (const int64_t* id = std::get_if<int64_t>(&key)) {
+    stmt->BindInt(1, *id);
+  } else {
+    stmt->BindText(1, std::get<std::string_view>(key));
+  }
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    if (const int64_t* id = std::get_if<int64_t>(&key)) {
+      return absl::NotFoundError(Concat("no case with id ", *id));
+    }
+    return absl::NotFoundError(Concat("no case ", std::get<std::string_view>(key)));
+  }
+  CaseRecord c = CaseFromRow(*stmt, view);
+  if (absl::Status s = LoadChildren(db, c); !s.ok()) return s;
+  return c;
+}
+
+}  // namespace
+
+absl::StatusOr<CaseRecord> LoadCaseByNumber(sqlite::Connection& db, std::string_view number,
+                                            CaseView view) {
+  return LoadOne(db, "c.case_number = ?1", number, view);
+}
+
+absl::StatusOr<CaseRecord> LoadCaseById(sqlite::Connection& db, int64_t id, CaseView view) {
+  return LoadOne(db, "c.id = ?1", id, view);
+}
+
+absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_view request_id) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare("SELECT id, case_number, request_fingerprint FROM cases WHERE request_id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, request_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("no case for this request_id");
+  return StoredRequest{stmt->Int(0), stmt->Text(1), stmt->Text(2)};
+}
+
+absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection& db,
+                                                              int64_t case_id) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "SELECT id, case_id, desk_id, desk_type, desk_name, rule_id, resolution, status, "
+      "created_ms, ack_deadline_ms, updated_ms FROM assignments WHERE case_id = ?1 ORDER BY id");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, case_id);
+  std::vector<AssignmentRecord> out;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    AssignmentRecord a;
+    a.id = stmt->Int(0);
+    a.case_id = stmt->Int(1);
+    a.desk_id = stmt->Text(2);
+    a.desk_type = stmt->Text(3);
+    a.desk_name = stmt->Text(4);
+    a.rule_id = stmt->Text(5);
+    a.resolution = stmt->Text(6);
+    a.status = stmt->Text(7);
+    a.created_ms = stmt->Int(8);
+    a.ack_deadline_ms = stmt->Int(9);
+    a.updated_ms = stmt->Int(10);
+    out.push_back(std::move(a));
+  }
+}
+
+absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,
+                                    int64_t before_id) {
+  if (page_size < 1 || page_size > 1000) {
+    return absl::InvalidArgumentError(Concat("page_size must be 1..1000, got ", page_size));
+  }
+  if (before_id < 0) {
+    return absl::InvalidArgumentError(Concat("before_id must be >= 0, got ", before_id));
+  }
+  std::string sql = Concat("SELECT ", kSummaryColumns, " FROM cases c WHERE 1");
+  std::vector<std::string> texts;  // bound in order, from ?1
+  const auto text_param = [&](std::string_view value) {
+    texts.emplace_back(value);
+    return Concat("?", texts.size());
+  };
+  const auto equals = [&](const char* column, const std::string& value) {
+    if (!value.empty()) AppendTo(&sql, " AND c.", column, " = ", text_param(value));
+  };
+  equals("status", filter.status);
+  equals("kind", filter.kind);
+  equals("urgency", filter.urgency);
+  equals("created_by", filter.created_by);
+  if (!filter.category.empty()) {
+    AppendTo(&sql, " AND c.id IN (SELECT case_id FROM case_categories WHERE category = ",
+             text_param(filter.category), ")");
+  }
+  if (!filter.jurisdiction_prefix.empty()) {
+    // An exact, case-sensitive prefix test (LIKE would treat '%', '_' and ASCII case
+    // specially); the range bound lets SQLite use the code index.
+    const std::string p = text_param(filter.jurisdiction_prefix);
+    AppendTo(&sql, " AND c.id IN (SELECT case_id FROM case_jurisdictions WHERE code >= ", p,
+             " AND substr(code, 1, length(", p, ")) = ", p, ")");
+  }
+  if (!filter.desk_id.empty()) {
+    AppendTo(&sql, " AND c.id IN (SELECT case_id FROM assignments WHERE desk_id = ",
+             text_param(filter.desk_id), ")");
+  }
+  const int id_param = static_cast<int>(texts.size()) + 1;
+  if (before_id > 0) AppendTo(&sql, " AND c.id < ?", id_param);
+  AppendTo(&sql, " ORDER BY c.id DESC LIMIT ?", id_param + 1);
+
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  for (size_t i = 0; i < texts.size(); ++i) stmt->BindText(static_cast<int>(i) + 1, texts[i]);
+  if (before_id > 0) stmt->BindInt(id_param, before_id);
+  stmt->BindInt(id_param + 1, page_size + 1);  // one more tells whether a next page exists
+
+  CasePage page;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(page.cases.size()) == page_size) {
+      page.next_before_id = page.cases.back().id;
+      break;
+    }
+    page.cases.push_back(CaseFromRow(*stmt, CaseView::kSummary));
+  }
+  for (CaseRecord& c : page.cases) {
+    if (absl::Status s = LoadChildren(db, c); !s.ok()) return s;
+  }
+  return page;
+}
+
+int UtcYear(int64_t time_ms) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(time_ms)));
+  return static_cast<int>(year_month_day(day).year());
+}
+
+std::string FormatCaseNumber(int year, int64_t number) {
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "HL-%04d-%06lld", year, static_cast<long long>(number));
+  return buf;
+}
+
+}  // namespace hotline::storage

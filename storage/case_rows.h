@@ -1,0 +1,44 @@
+// Reading cases and their assignments, and case numbers. Free functions over a connection
+// (a read connection, or the writer's inside its transaction). Not thread-safe per connection.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/records.h"
+#include "storage/sqlite_util.h"
+
+namespace hotline::storage {
+
+// Whether detail and routing_trace are loaded (lists leave them empty).
+enum class CaseView { kSummary, kFull };
+
+// The case with categories, jurisdictions and assignments. NOT_FOUND naming the number.
+absl::StatusOr<CaseRecord> LoadCaseByNumber(sqlite::Connection& db, std::string_view number,
+                                            CaseView view);
+absl::StatusOr<CaseRecord> LoadCaseById(sqlite::Connection& db, int64_t id, CaseView view);
+
+// The case stored under `request_id` and its fingerprint; NOT_FOUND when there is none.
+struct StoredRequest {
+  int64_t case_id = 0;
+  std::string case_number;
+  std::string fingerprint;
+};
+absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_view request_id);
+
+absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection& db,
+                                                              int64_t case_id);
+
+// ListCases: validates page_size (1..1000) and before_id (>= 0).
+absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,
+                                    int64_t before_id);
+
+// The UTC calendar year of a time in milliseconds since the epoch.
+int UtcYear(int64_t time_ms);
+// "HL-<year>-<number, at least 6 digits>".
+std::string FormatCaseNumber(int year, int64_t number);
+
+}  // namespace hotline::storage

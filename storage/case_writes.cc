@@ -1,0 +1,302 @@
+#include "storage/case_writes.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "storage/case_rows.h"
+#include "storage/crypto.h"
+#include "storage/event_log.h"
+#include "storage/json.h"
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+std::vector<std::string> Distinct(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+// Takes the next number of `year` from case_counters (starting at 1).
+absl::StatusOr<int64_t> NextCaseNumber(sqlite::Connection& db, int year) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "INSERT INTO case_counters (year, next) VALUES (?1, 2) "
+      "ON CONFLICT (year) DO UPDATE SET next = next + 1 RETURNING next - 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, year);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("case counter: no row returned");
+  const int64_t number = stmt->Int(0);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return number;
+}
+
+absl::Status InsertStrings(sqlite::Connection& db, const char* sql, int64_t case_id,
+                           const std::vector<std::string>& values) {
+  for (const std::string& v : values) {
+    absl::StatusOr<sqlite::Statement> stmt = db.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, case_id).BindText(2, v);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Append(WriteContext& ctx, const NewEvent& e) {
+  return AppendEvent(ctx.db, ctx.head, e).status();
+}
+
+NewEvent CaseEvent(const CaseRecord& c, std::string_view actor, int64_t now_ms, std::string type,
+                   std::string payload) {
+  NewEvent e;
+  e.case_id = c.id;
+  e.case_number = c.case_number;
+  e.time_ms = now_ms;
+  e.actor = std::string(actor);
+  e.type = std::move(type);
+  e.payload = std::move(payload);
+  return e;
+}
+
+bool IsOpen(const AssignmentRecord& a) {
+  return a.status == "pending" || a.status == "acknowledged";
+}
+
+}  // namespace
+
+absl::Status ValidateNewCase(const NewCase& c) {
+  const auto missing = [](const char* field) {
+    return absl::InvalidArgumentError(Concat(field, " is required"));
+  };
+  if (c.request_id.empty()) return missing("request_id");
+  if (c.request_fingerprint.empty()) return missing("request_fingerprint");
+  if (c.actor.empty()) return missing("actor");
+  if (c.channel.empty()) return missing("channel");
+  if (c.kind == "report") {
+    if (c.urgency.empty()) return missing("urgency");
+    if (c.assignments.empty()) return absl::InvalidArgumentError("a report needs assignments");
+  } else if (c.kind == "inquiry") {
+    if (!c.assignments.empty()) {
+      return absl::InvalidArgumentError("an inquiry has no assignments");
+    }
+  } else {
+    return absl::InvalidArgumentError("kind must be \"report\" or \"inquiry\"");
+  }
+  for (const NewAssignment& a : c.assignments) {
+    if (a.desk_id.empty()) return missing("assignments.desk_id");
+    if (a.ack_deadline_seconds < 0) {
+      return absl::InvalidArgumentError("assignments.ack_deadline_seconds must be >= 0");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, int64_t now_ms) {
+  sqlite::Connection& db = ctx.db;
+  // The writer's connection sees every earlier write of this batch: a duplicate queued in the
+  // same batch is found here too.
+  absl::StatusOr<StoredRequest> stored = FindRequest(db, c.request_id);
+  if (stored.ok()) {
+    if (stored->fingerprint != c.request_fingerprint) {
+      return absl::AlreadyExistsError(Concat("request_id \"", c.request_id,
+                                             "\" was already used for case ", stored->case_number,
+                                             " with a different request"));
+    }
+    absl::StatusOr<CaseRecord> existing = LoadCaseById(db, stored->case_id, CaseView::kFull);
+    if (existing.ok()) existing->replayed = true;
+    return existing;
+  }
+  if (!absl::IsNotFound(stored.status())) return stored.status();
+
+  const bool report = c.kind == "report";
+  const int year = UtcYear(now_ms);
+  absl::StatusOr<int64_t> number = NextCaseNumber(db, year);
+  if (!number.ok()) return number.status();
+  CaseRecord rec;
+  rec.case_number = FormatCaseNumber(year, *number);
+
+  absl::StatusOr<sqlite::Statement> insert = db.Prepare(
+      "INSERT INTO cases (case_number, kind, status, channel, urgency, created_by, request_id, "
+      "request_fingerprint, created_ms, updated_ms, closed_ms, detail, routing_version, "
+      "routing_trace, outcome, outcome_summary) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, '')");
+  if (!insert.ok()) return insert.status();
+  insert->BindText(1, rec.case_number).BindText(2, c.kind);
+  insert->BindText(3, report ? "routed" : "closed").BindText(4, c.channel);
+  insert->BindText(5, c.urgency).BindText(6, c.actor).BindText(7, c.request_id);
+  insert->BindText(8, c.request_fingerprint).BindInt(9, now_ms);
+  if (report) {
+    insert->BindNull(10);
+  } else {
+    insert->BindInt(10, now_ms);
+  }
+  insert->BindBlob(11, c.detail).BindText(12, c.routing_version).BindBlob(13, c.routing_trace);
+  insert->BindText(14, report ? "" : "answered");
+  if (absl::Status s = insert->Run(); !s.ok()) return s;
+  rec.id = db.LastInsertRowid();
+
+  const std::vector<std::string> categories = Distinct(c.categories);
+  const std::vector<std::string> jurisdictions = Distinct(c.jurisdictions);
+  if (absl::Status s =
+          InsertStrings(db, "INSERT INTO case_categories (case_id, category) VALUES (?1, ?2)",
+                        rec.id, categories);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          InsertStrings(db, "INSERT INTO case_jurisdictions (case_id, code) VALUES (?1, ?2)",
+                        rec.id, jurisdictions);
+      !s.ok()) {
+    return s;
+  }
+
+  const std::string detail_sha256 = Sha256Hex(c.detail);
+  if (!report) {
+    std::string payload = JsonObject()
+                              .Add("request_id", c.request_id)
+                              .Add("channel", c.channel)
+                              .Add("detail_sha256", detail_sha256)
+                              .Finish();
+    if (absl::Status s =
+            Append(ctx, CaseEvent(rec, c.actor, now_ms, "inquiry.recorded", std::move(payload)));
+        !s.ok()) {
+      return s;
+    }
+    return LoadCaseById(db, rec.id, CaseView::kFull);
+  }
+
+  std::string received = JsonObject()
+                             .Add("request_id", c.request_id)
+                             .Add("kind", c.kind)
+                             .Add("channel", c.channel)
+                             .Add("urgency", c.urgency)
+                             .Add("categories", categories)
+                             .Add("jurisdictions", jurisdictions)
+                             .Add("detail_sha256", detail_sha256)
+                             .Finish();
+  if (absl::Status s =
+          Append(ctx, CaseEvent(rec, c.actor, now_ms, "report.received", std::move(received)));
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::string> desks, rules;
+  for (const NewAssignment& a : c.assignments) {
+    desks.push_back(a.desk_id);
+    rules.push_back(a.rule_id);
+  }
+  std::string routed = JsonObject()
+                           .Add("table_version", c.routing_version)
+                           .Add("desks", desks)
+                           .Add("rules", Distinct(rules))
+                           .Finish();
+  if (absl::Status s =
+          Append(ctx, CaseEvent(rec, c.actor, now_ms, "case.routed", std::move(routed)));
+      !s.ok()) {
+    return s;
+  }
+
+  for (const NewAssignment& a : c.assignments) {
+    const int64_t deadline = now_ms + a.ack_deadline_seconds * 1000;
+    absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+        "INSERT INTO assignments (case_id, desk_id, desk_type, desk_name, rule_id, resolution, "
+        "status, created_ms, ack_deadline_ms, updated_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?7)");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, rec.id).BindText(2, a.desk_id).BindText(3, a.desk_type);
+    stmt->BindText(4, a.desk_name).BindText(5, a.rule_id).BindText(6, a.resolution);
+    stmt->BindInt(7, now_ms).BindInt(8, deadline);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    std::string payload = JsonObject()
+                              .Add("assignment_id", db.LastInsertRowid())
+                              .Add("desk_id", a.desk_id)
+                              .Add("desk_type", a.desk_type)
+                              .Add("rule_id", a.rule_id)
+                              .Add("ack_deadline_ms", deadline)
+                              .Add("resolution", a.resolution)
+                              .Finish();
+    if (absl::Status s =
+            Append(ctx, CaseEvent(rec, c.actor, now_ms, "assignment.created", std::move(payload)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return LoadCaseById(db, rec.id, CaseView::kFull);
+}
+
+absl::StatusOr<EventRecord> ApplyAddNote(WriteContext& ctx, std::string_view case_number,
+                                         std::string_view actor, std::string_view text,
+                                         int64_t now_ms) {
+  absl::StatusOr<CaseRecord> c = LoadCaseByNumber(ctx.db, case_number, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  absl::StatusOr<sqlite::Statement> touch =
+      ctx.db.Prepare("UPDATE cases SET updated_ms = ?2 WHERE id = ?1");
+  if (!touch.ok()) return touch.status();
+  touch->BindInt(1, c->id).BindInt(2, now_ms);
+  if (absl::Status s = touch->Run(); !s.ok()) return s;
+  NewEvent e = CaseEvent(*c, actor, now_ms, "note.added",
+                         JsonObject().Add("private_sha256", Sha256Hex(text)).Finish());
+  e.private_data = std::string(text);
+  return AppendEvent(ctx.db, ctx.head, e);
+}
+
+absl::StatusOr<CaseRecord> ApplyCloseCase(WriteContext& ctx, std::string_view case_number,
+                                          std::string_view actor, std::string_view outcome,
+                                          std::string_view summary, bool withdraw_open,
+                                          int64_t now_ms) {
+  sqlite::Connection& db = ctx.db;
+  absl::StatusOr<CaseRecord> c = LoadCaseByNumber(db, case_number, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  if (c->status == "closed") {
+    return absl::FailedPreconditionError(Concat("case ", c->case_number, " is already closed"));
+  }
+  std::vector<const AssignmentRecord*> open;
+  for (const AssignmentRecord& a : c->assignments) {
+    if (IsOpen(a)) open.push_back(&a);
+  }
+  if (!open.empty() && !withdraw_open) {
+    std::string list;
+    for (const AssignmentRecord* a : open) {
+      AppendTo(&list, list.empty() ? "" : ", ", a->id, " (", a->desk_id, ", ", a->status, ")");
+    }
+    return absl::FailedPreconditionError(Concat("case ", c->case_number, " has open assignments: ",
+                                                list, "; close them first or withdraw them"));
+  }
+  for (const AssignmentRecord* a : open) {
+    absl::StatusOr<sqlite::Statement> stmt =
+        db.Prepare("UPDATE assignments SET status = 'withdrawn', updated_ms = ?2 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, a->id).BindInt(2, now_ms);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    std::string payload = JsonObject()
+                              .Add("assignment_id", a->id)
+                              .Add("desk_id", a->desk_id)
+                              .Add("reason", "case closed")
+                              .Finish();
+    if (absl::Status s =
+            Append(ctx, CaseEvent(*c, actor, now_ms, "assignment.withdrawn", std::move(payload)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::StatusOr<sqlite::Statement> close = db.Prepare(
+      "UPDATE cases SET status = 'closed', closed_ms = ?2, updated_ms = ?2, outcome = ?3, "
+      "outcome_summary = ?4 WHERE id = ?1");
+  if (!close.ok()) return close.status();
+  close->BindInt(1, c->id).BindInt(2, now_ms).BindText(3, outcome).BindText(4, summary);
+  if (absl::Status s = close->Run(); !s.ok()) return s;
+  JsonObject payload;
+  payload.Add("outcome", outcome);
+  if (!summary.empty()) payload.Add("summary_sha256", Sha256Hex(summary));
+  if (absl::Status s = Append(ctx, CaseEvent(*c, actor, now_ms, "case.closed", payload.Finish()));
+      !s.ok()) {
+    return s;
+  }
+  return LoadCaseById(db, c->id, CaseView::kFull);
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,164 @@
+#include "storage/event_log.h"
+
+#include "storage/crypto.h"
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+void AppendNetstring(std::string_view bytes, std::string* out) {
+  AppendTo(out, bytes.size(), ":", bytes, ",");
+}
+
+// Columns shared by the event queries, in EventFromRow's order.
+constexpr const char* kEventColumns =
+    "e.seq, COALESCE(e.case_id, 0), COALESCE(c.case_number, ''), e.time_ms, e.actor, e.type, "
+    "e.payload, e.private, e.prev_hash, e.hash";
+
+EventRecord EventFromRow(const sqlite::Statement& row) {
+  EventRecord e;
+  e.seq = row.Int(0);
+  e.case_id = row.Int(1);
+  e.case_number = row.Text(2);
+  e.time_ms = row.Int(3);
+  e.actor = row.Text(4);
+  e.type = row.Text(5);
+  e.payload = row.Text(6);
+  e.private_data = row.Blob(7);
+  e.prev_hash = row.Text(8);
+  e.hash = row.Text(9);
+  return e;
+}
+
+}  // namespace
+
+std::string CanonicalEventBytes(int64_t seq, std::string_view case_number, int64_t time_ms,
+                                std::string_view actor, std::string_view type,
+                                std::string_view payload) {
+  std::string out;
+  out.reserve(payload.size() + actor.size() + 64);
+  AppendNetstring(std::to_string(seq), &out);
+  AppendNetstring(case_number, &out);
+  AppendNetstring(std::to_string(time_ms), &out);
+  AppendNetstring(actor, &out);
+  AppendNetstring(type, &out);
+  AppendNetstring(payload, &out);
+  return out;
+}
+
+std::string EventHash(std::string_view prev_hash, std::string_view canonical) {
+  std::string input;
+  input.reserve(prev_hash.size() + canonical.size());
+  input.append(prev_hash).append(canonical);
+  return Sha256Hex(input);
+}
+
+absl::StatusOr<ChainHead> LoadChainHead(sqlite::Connection& db) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  ChainHead head;
+  if (*row) {
+    head.seq = stmt->Int(0);
+    head.hash = stmt->Text(1);
+  }
+  return head;
+}
+
+absl::StatusOr<EventRecord> AppendEvent(sqlite::Connection& db, ChainHead& head,
+                                        const NewEvent& e) {
+  EventRecord r;
+  r.seq = head.seq + 1;
+  r.case_id = e.case_id;
+  r.case_number = e.case_number;
+  r.time_ms = e.time_ms;
+  r.actor = e.actor;
+  r.type = e.type;
+  r.payload = e.payload;
+  r.private_data = e.private_data;
+  r.prev_hash = head.hash;
+  r.hash = EventHash(r.prev_hash, CanonicalEventBytes(r.seq, r.case_number, r.time_ms, r.actor,
+                                                      r.type, r.payload));
+
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "INSERT INTO events (seq, case_id, time_ms, actor, type, payload, private, prev_hash, "
+      "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, r.seq).BindInt(3, r.time_ms).BindText(4, r.actor).BindText(5, r.type);
+  stmt->BindText(6, r.payload).BindText(8, r.prev_hash).BindText(9, r.hash);
+  if (r.case_id != 0) {
+    stmt->BindInt(2, r.case_id);
+  } else {
+    stmt->BindNull(2);
+  }
+  if (!r.private_data.empty()) {
+    stmt->BindBlob(7, r.private_data);
+  } else {
+    stmt->BindNull(7);
+  }
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  head.seq = r.seq;
+  head.hash = r.hash;
+  return r;
+}
+
+absl::StatusOr<std::vector<EventRecord>> LoadCaseEvents(sqlite::Connection& db, int64_t case_id) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare(Concat("SELECT ", kEventColumns,
+                        " FROM events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.case_id = ?1 "
+                        "ORDER BY e.seq"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, case_id);
+  std::vector<EventRecord> events;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    events.push_back(EventFromRow(*stmt));
+  }
+  return events;
+}
+
+absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
+  // One cursor over the seq order: SQLite steps through the table, so memory stays flat
+  // however long the log is.
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare(Concat("SELECT ", kEventColumns,
+                        " FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.seq"));
+  if (!stmt.ok()) return stmt.status();
+  VerifyResult result;
+  result.head_hash = kGenesisHash;
+  int64_t expected_seq = 1;
+  const auto fail = [&](int64_t seq, std::string problem) {
+    result.ok = false;
+    result.first_bad_seq = seq;
+    result.problem = std::move(problem);
+    return result;
+  };
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const EventRecord e = EventFromRow(*stmt);
+    if (e.seq != expected_seq) {
+      if (e.seq < expected_seq) return fail(e.seq, Concat("event ", e.seq, " out of order"));
+      return fail(expected_seq, Concat("gap: event ", expected_seq, " missing"));
+    }
+    if (e.prev_hash != result.head_hash) {
+      return fail(e.seq, e.seq == 1 ? std::string("prev_hash of the first event is not zero")
+                                    : Concat("prev_hash does not match event ", e.seq - 1));
+    }
+    const std::string hash =
+        EventHash(e.prev_hash,
+                  CanonicalEventBytes(e.seq, e.case_number, e.time_ms, e.actor, e.type, e.payload));
+    if (hash != e.hash) return fail(e.seq, "hash mismatch");
+    result.head_hash = e.hash;
+    ++result.events_checked;
+    ++expected_seq;
+  }
+  return result;
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,41 @@
+// A tiny JSON writer for event payloads (canonical: keys in the order they are added, no
+// whitespace, strings escaped per RFC 8259, invalid UTF-8 replaced by U+FFFD), and a reader
+// for the one shape read back (an array of strings). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace hotline::storage {
+
+// `s` as a quoted JSON string.
+std::string JsonString(std::string_view s);
+
+// `values` as a JSON array of strings.
+std::string JsonStringArray(const std::vector<std::string>& values);
+
+// Parses a JSON array of strings (as written by JsonStringArray). INTERNAL on anything else.
+absl::StatusOr<std::vector<std::string>> ParseJsonStringArray(std::string_view json);
+
+// Builds one JSON object. Callers add keys in a fixed order: the output is hashed.
+class JsonObject {
+ public:
+  JsonObject& Add(std::string_view key, std::string_view value);
+  JsonObject& Add(std::string_view key, const char* value) {
+    return Add(key, std::string_view(value));
+  }
+  JsonObject& Add(std::string_view key, int64_t value);
+  JsonObject& Add(std::string_view key, const std::vector<std::string>& values);
+  // The object's text; the builder may not be used afterwards.
+  std::string Finish();
+
+ private:
+  void Key(std::string_view key);
+  std::string out_ = "{";
+};
+
+}  // namespace hotline::storage

@@ -1,0 +1,129 @@
+// Plain records the store takes and returns. No SQLite, no protobuf: the server maps these
+// to and from the wire types. Times are milliseconds since the Unix epoch, UTC.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hotline::storage {
+
+// Case kinds, statuses and assignment statuses are the contract's short names:
+// kind "report" | "inquiry"; case status "received" | "routed" | "in_progress" | "resolved" |
+// "closed"; assignment status "pending" | "acknowledged" | "resolved" | "declined" |
+// "transferred" | "withdrawn" | "escalated".
+
+struct NewAssignment {
+  std::string desk_id;
+  std::string desk_type;
+  std::string desk_name;
+  std::string rule_id;
+  std::string resolution;    // how the router found the desk (no personal data)
+  int64_t ack_deadline_seconds = 0;  // counted from the case's creation time
+};
+
+// Everything CreateCase needs. The store writes the case, its assignments and its events
+// ("report.received" or "inquiry.recorded", then "case.routed" and one
+// "assignment.created" per assignment) in one transaction.
+struct NewCase {
+  std::string request_id;           // idempotency key, unique across cases
+  std::string request_fingerprint;  // hex SHA-256 of the request body
+  std::string kind;                 // "report" | "inquiry"
+  std::string actor;                // principal name of the caller
+  std::string channel;              // short name, e.g. "phone"
+  std::string urgency;              // short name; empty for inquiries
+  std::vector<std::string> categories;     // short names; empty for inquiries
+  std::vector<std::string> jurisdictions;  // children's codes; empty for inquiries
+  // Opaque bytes holding the personal part (the serialized report or inquiry). Stored with
+  // the case, never inside hashed event bytes: events carry its SHA-256 ("detail_sha256").
+  std::string detail;
+  std::string routing_version;  // table version label; empty for inquiries
+  std::string routing_trace;    // opaque bytes (serialized trace, no personal data)
+  std::vector<NewAssignment> assignments;  // non-empty for reports, empty for inquiries
+};
+
+struct AssignmentRecord {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string desk_id;
+  std::string desk_type;
+  std::string desk_name;
+  std::string rule_id;
+  std::string resolution;
+  std::string status;
+  int64_t created_ms = 0;
+  int64_t ack_deadline_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct CaseRecord {
+  int64_t id = 0;
+  std::string case_number;  // "HL-2026-000123"
+  std::string kind;
+  std::string status;
+  std::string channel;
+  std::string urgency;
+  std::vector<std::string> categories;
+  std::vector<std::string> jurisdictions;
+  std::string created_by;
+  std::string request_id;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int64_t closed_ms = 0;  // 0 while open
+  std::string detail;
+  std::string routing_version;
+  std::string routing_trace;
+  std::string outcome;
+  std::string outcome_summary;
+  std::vector<AssignmentRecord> assignments;  // oldest first
+  // True when CreateCase found the request_id already stored and returned that case.
+  bool replayed = false;
+};
+
+struct EventRecord {
+  int64_t seq = 0;
+  int64_t case_id = 0;      // 0 for system events
+  std::string case_number;  // empty for system events
+  int64_t time_ms = 0;
+  std::string actor;
+  std::string type;
+  std::string payload;       // canonical JSON, no personal data; hashed
+  std::string private_data;  // personal part (e.g. a note's text); not hashed, committed to
+                             // by "private_sha256" in the payload; empty when none
+  std::string prev_hash;     // hex
+  std::string hash;          // hex SHA-256 over prev_hash and the canonical bytes
+};
+
+struct CaseFilter {
+  std::string status;               // empty: any
+  std::string kind;
+  std::string urgency;
+  std::string category;
+  std::string jurisdiction_prefix;  // any child's code starts with it
+  std::string desk_id;              // has an assignment to this desk
+  std::string created_by;           // recorded by this principal
+};
+
+struct CasePage {
+  std::vector<CaseRecord> cases;  // newest first (by id); detail and trace left empty
+  int64_t next_before_id = 0;     // pass as before_id for the next page; 0: no more
+};
+
+struct VerifyResult {
+  bool ok = true;
+  int64_t events_checked = 0;
+  int64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;        // e.g. "hash mismatch", "prev_hash does not match event 41"
+  std::string head_hash;      // hash of the last event; 64 zeros when there is none
+};
+
+struct Principal {
+  int64_t token_id = 0;
+  std::string name;
+  std::string role;  // "operator" | "agency" | "supervisor" | "admin" | "auditor"
+  std::vector<std::string> desks;  // agency tokens: the desks they act for
+  int64_t created_ms = 0;
+};
+
+}  // namespace hotline::storage

@@ -1,0 +1,144 @@
+#include "storage/schema.h"
+
+#include <iterator>
+
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+// Migration 1: the initial schema. Events are append-only: the triggers refuse UPDATE and
+// DELETE, except an UPDATE of `private` alone (retention purges personal data; the payload
+// keeps its SHA-256).
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  case_number TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  request_id TEXT NOT NULL UNIQUE,
+  request_fingerprint TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  closed_ms INTEGER,
+  detail BLOB NOT NULL,
+  routing_version TEXT NOT NULL,
+  routing_trace BLOB NOT NULL,
+  outcome TEXT NOT NULL DEFAULT '',
+  outcome_summary TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX cases_status ON cases(status, id);
+CREATE INDEX cases_kind ON cases(kind, id);
+CREATE INDEX cases_urgency ON cases(urgency, id);
+CREATE INDEX cases_created_by ON cases(created_by, id);
+
+CREATE TABLE case_categories (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  category TEXT NOT NULL,
+  UNIQUE (case_id, category)
+);
+CREATE INDEX case_categories_category ON case_categories(category, case_id);
+
+CREATE TABLE case_jurisdictions (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  code TEXT NOT NULL,
+  UNIQUE (case_id, code)
+);
+CREATE INDEX case_jurisdictions_code ON case_jurisdictions(code, case_id);
+
+CREATE TABLE assignments (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  desk_id TEXT NOT NULL,
+  desk_type TEXT NOT NULL,
+  desk_name TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  ack_deadline_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX assignments_case ON assignments(case_id, id);
+CREATE INDEX assignments_desk ON assignments(desk_id, case_id);
+CREATE INDEX assignments_open ON assignments(status, ack_deadline_ms);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  case_id INTEGER REFERENCES cases(id),
+  time_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  private BLOB,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX events_case ON events(case_id, seq);
+
+CREATE TRIGGER events_no_update
+BEFORE UPDATE OF seq, case_id, time_ms, actor, type, payload, prev_hash, hash ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;
+CREATE TRIGGER events_no_delete
+BEFORE DELETE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+CREATE TABLE case_counters (
+  year INTEGER PRIMARY KEY,
+  next INTEGER NOT NULL
+);
+
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  desks TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER
+);
+CREATE INDEX tokens_name ON tokens(name);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+}  // namespace
+
+absl::Status Migrate(sqlite::Connection& db, const std::string& path) {
+  const auto failed = [&](const absl::Status& s) {
+    return absl::Status(s.code(), Concat("database '", path, "': ", s.message()));
+  };
+  for (;;) {
+    absl::StatusOr<sqlite::Transaction> txn =
+        sqlite::Transaction::Begin(db, sqlite::Transaction::Mode::kImmediate);
+    if (!txn.ok()) return failed(txn.status());
+    absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
+    if (!version.ok()) return failed(version.status());
+    if (*version > kSchemaVersion) {
+      return absl::FailedPreconditionError(Concat("database '", path, "' has schema version ",
+                                                  *version, ", newer than this build's ",
+                                                  kSchemaVersion));
+    }
+    if (*version < 0) {
+      return absl::FailedPreconditionError(
+          Concat("database '", path, "' has an invalid schema version ", *version));
+    }
+    if (*version == kSchemaVersion) return absl::OkStatus();  // read-only txn: rolls back
+    if (absl::Status s = db.Exec(kMigrations[*version]); !s.ok()) {
+      return failed(absl::Status(s.code(), Concat("migration ", *version + 1, ": ", s.message())));
+    }
+    const std::string bump = Concat("PRAGMA user_version=", *version + 1);
+    if (absl::Status s = db.Exec(bump.c_str()); !s.ok()) return failed(s);
+    if (absl::Status s = txn->Commit(); !s.ok()) return failed(s);
+  }
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,141 @@
+// Internal RAII wrappers over the SQLite C API: a connection, a prepared statement with bind
+// helpers, a transaction and a savepoint that roll back in their destructors unless
+// committed. Errors are returned as absl::Status (see SqliteStatus for the mapping); nothing
+// here throws. Not thread-safe: one thread uses a connection (and its statements) at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hotline::storage::sqlite {
+
+// Maps a SQLite result code to a status whose message starts with `what`:
+// BUSY/LOCKED → UNAVAILABLE "database is locked"; FULL → RESOURCE_EXHAUSTED "disk full";
+// READONLY/IOERR/CANTOPEN → UNAVAILABLE; UNIQUE/PRIMARY KEY constraints → ALREADY_EXISTS;
+// NOT NULL/CHECK → INVALID_ARGUMENT; other constraints (foreign key, trigger) →
+// FAILED_PRECONDITION; CORRUPT/NOTADB → DATA_LOSS; anything else → INTERNAL. `db` may be null;
+// when given, its error message (never bound values) is appended.
+absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
+
+// A prepared statement. Bind errors are remembered and reported by the next Step/Run.
+// Parameter and column indexes: parameters from 1, columns from 0, as in SQLite.
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  Statement& BindInt(int index, int64_t value);
+  Statement& BindText(int index, std::string_view value);
+  Statement& BindBlob(int index, std::string_view value);
+  Statement& BindNull(int index);
+
+  // Advances: true when a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps to completion, ignoring rows.
+  absl::Status Run();
+
+  int64_t Int(int column) const;
+  std::string Text(int column) const;  // "" for NULL
+  std::string Blob(int column) const;  // "" for NULL
+  bool IsNull(int column) const;
+
+ private:
+  friend class Connection;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  void NoteBind(int rc);
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int bind_rc_ = 0;
+};
+
+struct ConnectionOptions {
+  int busy_timeout_ms = 5000;
+  bool query_only = false;  // read connections
+};
+
+// An open database connection with the settings the store relies on: journal_mode=WAL (file
+// databases), synchronous=FULL, foreign_keys=ON, the busy timeout. Movable, closes on
+// destruction.
+class Connection {
+ public:
+  // Opens or creates `path` (":memory:" for a private in-memory database) and applies the
+  // settings. Errors name the path (a non-database file, an unwritable directory, ...).
+  static absl::StatusOr<Connection> Open(const std::string& path, const ConnectionOptions& options);
+
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+  Connection(const Connection&) = delete;
+  ~Connection();
+
+  // Runs one or more statements without results.
+  absl::Status Exec(const char* sql);
+  absl::StatusOr<Statement> Prepare(std::string_view sql);
+  // A single integer or text value of a one-row query (a PRAGMA, a count).
+  absl::StatusOr<int64_t> QueryInt(const char* sql);
+  absl::StatusOr<std::string> QueryText(const char* sql);
+
+  int64_t LastInsertRowid() const;
+  int Changes() const;
+  // False once a transaction ends, including when SQLite rolled it back by itself (after
+  // SQLITE_FULL, an I/O error, ...).
+  bool InTransaction() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN (deferred or IMMEDIATE) … COMMIT; the destructor rolls back an uncommitted
+// transaction and never throws.
+class Transaction {
+ public:
+  enum class Mode { kDeferred, kImmediate };
+  static absl::StatusOr<Transaction> Begin(Connection& db, Mode mode);
+
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();
+
+  // On failure the transaction is rolled back.
+  absl::Status Commit();
+
+ private:
+  explicit Transaction(Connection* db) : db_(db) {}
+  Connection* db_;  // null once committed, rolled back or moved from
+};
+
+// SAVEPOINT name … RELEASE; the destructor rolls back to the savepoint and releases it unless
+// released. `name` must be a plain identifier.
+class Savepoint {
+ public:
+  static absl::StatusOr<Savepoint> Begin(Connection& db, std::string name);
+
+  Savepoint(Savepoint&& other) noexcept;
+  Savepoint& operator=(Savepoint&&) = delete;
+  Savepoint(const Savepoint&) = delete;
+  ~Savepoint();
+
+  absl::Status Release();
+  // Undoes everything since the savepoint and ends it.
+  absl::Status Rollback();
+
+ private:
+  Savepoint(Connection* db, std::string name) : db_(db), name_(std::move(name)) {}
+  Connection* db_;
+  std::string name_;
+};
+
+}  // namespace hotline::storage::sqlite

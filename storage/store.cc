@@ -1,0 +1,147 @@
+#include "storage/store.h"
+
+#include <utility>
+#include <vector>
+
+#include "storage/case_rows.h"
+#include "storage/case_writes.h"
+#include "storage/event_log.h"
+#include "storage/schema.h"
+#include "storage/store_impl.h"
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+absl::Status RequireActor(std::string_view actor) {
+  if (actor.empty()) return absl::InvalidArgumentError("actor is required");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.max_batch < 1) return absl::InvalidArgumentError("max_batch must be >= 1");
+  if (options.busy_timeout_ms < 0) {
+    return absl::InvalidArgumentError("busy_timeout_ms must be >= 0");
+  }
+  const bool in_memory = options.path == ":memory:";
+  if (!in_memory && options.read_connections < 1) {
+    return absl::InvalidArgumentError("read_connections must be >= 1");
+  }
+  if (options.path.empty()) return absl::InvalidArgumentError("the database path is empty");
+
+  sqlite::ConnectionOptions write_options;
+  write_options.busy_timeout_ms = options.busy_timeout_ms;
+  absl::StatusOr<sqlite::Connection> db = sqlite::Connection::Open(options.path, write_options);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = Migrate(*db, options.path); !s.ok()) return s;
+
+  std::vector<sqlite::Connection> readers;
+  if (!in_memory) {
+    sqlite::ConnectionOptions read_options = write_options;
+    read_options.query_only = true;
+    for (int i = 0; i < options.read_connections; ++i) {
+      absl::StatusOr<sqlite::Connection> r = sqlite::Connection::Open(options.path, read_options);
+      if (!r.ok()) return r.status();
+      readers.push_back(*std::move(r));
+    }
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clock = options.clock != nullptr ? options.clock : Clock::Real();
+  impl->writer = std::make_unique<Writer>(*std::move(db), options.max_batch,
+                                          in_memory ? &impl->memory_mutex : nullptr);
+  if (in_memory) {
+    impl->reads = std::make_unique<ReadPool>(&impl->writer->connection(), &impl->memory_mutex);
+  } else {
+    impl->reads = std::make_unique<ReadPool>(std::move(readers));
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+int Store::SchemaVersion() { return kSchemaVersion; }
+
+// --- Cases ---------------------------------------------------------------------------
+
+absl::StatusOr<CaseRecord> Store::CreateCase(const NewCase& c) {
+  if (absl::Status s = ValidateNewCase(c); !s.ok()) return s;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<CaseRecord>(
+      [&c, clock](WriteContext& ctx) { return ApplyCreateCase(ctx, c, clock->NowMillis()); });
+}
+
+void Store::CreateCaseAsync(NewCase c, std::function<void(absl::StatusOr<CaseRecord>)> done) {
+  // Even a rejected case completes on the writer thread, as promised: callers may hold
+  // locks around this call that `done` takes.
+  absl::Status valid = ValidateNewCase(c);
+  const Clock* clock = impl_->clock;
+  impl_->SubmitWrite<CaseRecord>(
+      [c = std::move(c), valid = std::move(valid),
+       clock](WriteContext& ctx) -> absl::StatusOr<CaseRecord> {
+        if (!valid.ok()) return valid;
+        return ApplyCreateCase(ctx, c, clock->NowMillis());
+      },
+      std::move(done));
+}
+
+absl::StatusOr<CaseRecord> Store::GetCase(std::string_view case_number) {
+  return impl_->Read([case_number](sqlite::Connection& db) {
+    return LoadCaseByNumber(db, case_number, CaseView::kFull);
+  });
+}
+
+absl::StatusOr<CasePage> Store::ListCases(const CaseFilter& filter, int page_size,
+                                          int64_t before_id) {
+  return impl_->Read(
+      [&](sqlite::Connection& db) { return QueryCases(db, filter, page_size, before_id); });
+}
+
+absl::StatusOr<EventRecord> Store::AddNote(std::string_view case_number, std::string_view actor,
+                                           std::string_view text) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (text.empty()) return absl::InvalidArgumentError("the note text is empty");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<EventRecord>([&, clock](WriteContext& ctx) {
+    return ApplyAddNote(ctx, case_number, actor, text, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<CaseRecord> Store::CloseCase(std::string_view case_number, std::string_view actor,
+                                            std::string_view outcome, std::string_view summary,
+                                            bool withdraw_open) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (outcome.empty()) return absl::InvalidArgumentError("outcome is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<CaseRecord>([&, clock](WriteContext& ctx) {
+    return ApplyCloseCase(ctx, case_number, actor, outcome, summary, withdraw_open,
+                          clock->NowMillis());
+  });
+}
+
+// --- Audit log -----------------------------------------------------------------------
+
+absl::StatusOr<std::vector<EventRecord>> Store::GetCaseHistory(std::string_view case_number) {
+  return impl_->Read(
+      [case_number](sqlite::Connection& db) -> absl::StatusOr<std::vector<EventRecord>> {
+        absl::StatusOr<CaseRecord> c = LoadCaseByNumber(db, case_number, CaseView::kSummary);
+        if (!c.ok()) return c.status();
+        return LoadCaseEvents(db, c->id);
+      });
+}
+
+absl::StatusOr<VerifyResult> Store::VerifyAuditLog() {
+  return impl_->Read([](sqlite::Connection& db) { return VerifyChain(db); });
+}
+
+absl::StatusOr<int64_t> Store::CountEvents() {
+  return impl_->Read(
+      [](sqlite::Connection& db) { return db.QueryInt("SELECT count(*) FROM events"); });
+}
+
+}  // namespace hotline::storage

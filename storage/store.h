@@ -1,0 +1,116 @@
+// The durable store: cases, assignments, principals and the append-only, hash-chained event
+// log, in one SQLite database (WAL, synchronous=FULL). Thread-safe: every write goes
+// through a single writer thread that commits concurrent writes together (group commit: one
+// transaction, one fsync); reads use their own connections. A write's call returns only
+// after its transaction is durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/clock.h"
+#include "storage/records.h"
+
+namespace hotline::storage {
+
+struct StoreOptions {
+  // Database file; ":memory:" for a private in-memory database (tests).
+  std::string path = "var/hotline.db";
+  // Time source for event and case timestamps; not owned. Null: the real clock.
+  const Clock* clock = nullptr;
+  // Most writes committed in one transaction.
+  int max_batch = 256;
+  // Read connections (file databases only).
+  int read_connections = 4;
+  // How long a connection waits for a lock held by another process before the call
+  // fails with UNAVAILABLE.
+  int busy_timeout_ms = 5000;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) and migrates the database to the current schema version.
+  // Fails with a message naming the path on an unreadable, locked or corrupt file, or on a
+  // schema newer than this build knows.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // Drains queued writes, stops the writer thread, closes the connections.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The schema version this build migrates to.
+  static int SchemaVersion();
+
+  // --- Cases -------------------------------------------------------------------------
+
+  // Stores a new case with its assignments and events in one transaction, giving it the
+  // next case number of its creation year. If `request_id` is already stored: with the same
+  // fingerprint, returns the stored case with replayed=true and writes nothing; with a
+  // different one, ALREADY_EXISTS.
+  absl::StatusOr<CaseRecord> CreateCase(const NewCase& c);
+  // Same, without blocking: `done` runs on the writer thread once the transaction is
+  // durable (or failed). It must be quick and must not call back into the store's writes.
+  void CreateCaseAsync(NewCase c, std::function<void(absl::StatusOr<CaseRecord>)> done);
+
+  // The case with its assignments. NOT_FOUND when there is none.
+  absl::StatusOr<CaseRecord> GetCase(std::string_view case_number);
+
+  // Cases matching `filter`, newest first, ids below `before_id` (0: from the newest).
+  // page_size is 1..1000.
+  absl::StatusOr<CasePage> ListCases(const CaseFilter& filter, int page_size, int64_t before_id);
+
+  // Appends a "note.added" event; the text is its private part. NOT_FOUND for an unknown case.
+  absl::StatusOr<EventRecord> AddNote(std::string_view case_number, std::string_view actor,
+                                      std::string_view text);
+
+  // Closes the case with an outcome ("case.closed" event). FAILED_PRECONDITION when it is
+  // already closed, or when assignments are open (pending/acknowledged) and
+  // `withdraw_open` is false; with `withdraw_open`, each open assignment is first withdrawn
+  // ("assignment.withdrawn" event). All in one transaction.
+  absl::StatusOr<CaseRecord> CloseCase(std::string_view case_number, std::string_view actor,
+                                       std::string_view outcome, std::string_view summary,
+                                       bool withdraw_open);
+
+  // --- Audit log ---------------------------------------------------------------------
+
+  // Events of one case, oldest first. NOT_FOUND for an unknown case.
+  absl::StatusOr<std::vector<EventRecord>> GetCaseHistory(std::string_view case_number);
+
+  // Recomputes every hash from the first event and checks each link and that sequence
+  // numbers have no gaps.
+  absl::StatusOr<VerifyResult> VerifyAuditLog();
+
+  // Number of events stored.
+  absl::StatusOr<int64_t> CountEvents();
+
+  // --- Principals --------------------------------------------------------------------
+
+  // Creates a bearer token for a principal and returns it (the only time it is seen: only
+  // its SHA-256 is stored). Records a "token.issued" event (name, role, desks; never the
+  // token). INVALID_ARGUMENT for an unknown role, an empty name, or desks on a non-agency
+  // role / no desks on an agency role.
+  absl::StatusOr<std::string> IssueToken(std::string_view role, std::string_view name,
+                                         const std::vector<std::string>& desks,
+                                         std::string_view actor);
+
+  // Revokes every active token of `name` ("token.revoked" event); returns how many.
+  // NOT_FOUND when the name has no active token.
+  absl::StatusOr<int> RevokeTokens(std::string_view name, std::string_view actor);
+
+  // The principal a token belongs to. UNAUTHENTICATED for an unknown or revoked token.
+  absl::StatusOr<Principal> Authenticate(std::string_view token);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hotline::storage

@@ -1,0 +1,129 @@
+#include "storage/writer.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace hotline::storage {
+
+Writer::Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex)
+    : db_(std::move(db)),
+      max_batch_(static_cast<size_t>(max_batch < 1 ? 1 : max_batch)),
+      db_mutex_(db_mutex),
+      thread_([this] { Run(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Writer::Submit(Apply apply, Done done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Op{std::move(apply), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(absl::UnavailableError("the store is closing"));
+}
+
+int64_t Writer::batches() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return batches_;
+}
+
+void Writer::Run() {
+  for (;;) {
+    std::vector<Op> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      ++batches_;
+    }
+    RunBatch(batch);
+  }
+}
+
+absl::Status Writer::ApplyOne(Op& op) {
+  const ChainHead saved = head_;
+  absl::StatusOr<sqlite::Savepoint> savepoint = sqlite::Savepoint::Begin(db_, "hotline_write");
+  if (!savepoint.ok()) return savepoint.status();
+  absl::Status status;
+  try {
+    WriteContext ctx{db_, head_};
+    status = op.apply(ctx);
+  } catch (const std::exception& e) {
+    status = absl::InternalError(std::string("write failed: ") + e.what());
+  } catch (...) {
+    status = absl::InternalError("write failed");
+  }
+  if (status.ok()) status = savepoint->Release();
+  if (!status.ok()) {
+    head_ = saved;
+    (void)savepoint->Rollback();  // no-op once released; reports a lost transaction otherwise
+  }
+  return status;
+}
+
+void Writer::RunBatch(std::vector<Op>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  {
+    std::unique_lock<std::mutex> db_lock;
+    if (db_mutex_ != nullptr) db_lock = std::unique_lock<std::mutex>(*db_mutex_);
+
+    absl::Status batch_status;
+    std::optional<sqlite::Transaction> txn;
+    if (absl::StatusOr<sqlite::Transaction> t =
+            sqlite::Transaction::Begin(db_, sqlite::Transaction::Mode::kImmediate);
+        t.ok()) {
+      txn.emplace(*std::move(t));
+    } else {
+      batch_status = t.status();
+    }
+    // The database is the truth: another process may have written since the last batch.
+    if (batch_status.ok()) {
+      absl::StatusOr<ChainHead> head = LoadChainHead(db_);
+      if (head.ok()) {
+        head_ = *std::move(head);
+      } else {
+        batch_status = head.status();
+      }
+    }
+    for (size_t i = 0; i < batch.size() && batch_status.ok(); ++i) {
+      results[i] = ApplyOne(batch[i]);
+      // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the writes
+      // before this one are gone too.
+      if (!results[i].ok() && !db_.InTransaction()) batch_status = results[i];
+    }
+    if (batch_status.ok()) batch_status = txn->Commit();
+    txn.reset();  // rolls back if still open
+    if (!batch_status.ok()) {
+      for (absl::Status& r : results) {
+        if (r.ok()) r = batch_status;
+      }
+      // Forget the in-memory head; reload what is durable (the next batch reloads again).
+      absl::StatusOr<ChainHead> head = LoadChainHead(db_);
+      head_ = head.ok() ? *std::move(head) : ChainHead{};
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    try {
+      batch[i].done(std::move(results[i]));
+    } catch (...) {
+      // A completion must not take the writer thread down; nothing to report it to.
+    }
+  }
+}
+
+}  // namespace hotline::storage

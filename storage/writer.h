@@ -1,0 +1,73 @@
+// The single writer: one thread owns the write connection and commits queued writes in
+// groups (leveldb's DBImpl::Write idea): it takes everything queued (up to max_batch), runs
+// BEGIN IMMEDIATE, each write inside its own SAVEPOINT (a failing write is rolled back to its
+// savepoint and fails alone), COMMIT, and only then completes every write. If the batch cannot
+// begin or commit, every write of it fails. Submit is thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "storage/event_log.h"
+#include "storage/sqlite_util.h"
+
+namespace hotline::storage {
+
+// What a write sees, on the writer thread, inside the batch's transaction.
+struct WriteContext {
+  sqlite::Connection& db;
+  ChainHead& head;  // the event log's head; restored when the write fails
+};
+
+class Writer {
+ public:
+  // Runs inside a savepoint. A non-OK status rolls the write back (database and chain head).
+  using Apply = std::function<absl::Status(WriteContext&)>;
+  // Runs on the writer thread after the batch committed (OK) or failed (the error).
+  using Done = std::function<void(absl::Status)>;
+
+  // Starts the writer thread. `db_mutex`, when not null, is held around each batch: an
+  // in-memory database shares the writer's connection with readers.
+  Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex);
+  // Completes every queued write, then stops the thread.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues a write. After the destructor has begun, `done` runs at once with UNAVAILABLE.
+  void Submit(Apply apply, Done done);
+
+  // The write connection, for readers of an in-memory database (under `db_mutex` only).
+  sqlite::Connection& connection() { return db_; }
+
+  // Number of transactions attempted so far (for tests of the grouping).
+  int64_t batches() const;
+
+ private:
+  struct Op {
+    Apply apply;
+    Done done;
+  };
+  void Run();
+  void RunBatch(std::vector<Op>& batch);
+  absl::Status ApplyOne(Op& op);
+
+  sqlite::Connection db_;  // writer thread only (and readers under db_mutex_)
+  const size_t max_batch_;
+  std::mutex* const db_mutex_;
+  ChainHead head_;  // writer thread only
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Op> queue_;   // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  int64_t batches_ = 0;    // guarded by mu_
+  std::thread thread_;     // last: starts after everything above is built
+};
+
+}  // namespace hotline::storage

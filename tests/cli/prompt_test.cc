@@ -1,0 +1,48 @@
+#include "cli/prompt.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+namespace hotline::cli {
+namespace {
+
+const Ui kEnglish(Lang::kEnglish);
+
+TEST_CASE("AskLine asks again after an empty answer", "[prompt]") {
+  std::istringstream in("\n  hello  \n");
+  std::ostringstream out;
+  Prompter prompter(in, out, kEnglish);
+  CHECK(prompter.AskLine("Topic") == std::optional<std::string>("hello"));
+  CHECK(out.str().find("an answer is required") != std::string::npos);
+}
+
+TEST_CASE("AskLine returns nullopt when input ends", "[prompt]") {
+  std::istringstream in("");
+  std::ostringstream out;
+  Prompter prompter(in, out, kEnglish);
+  CHECK_FALSE(prompter.AskLine("Topic").has_value());
+}
+
+TEST_CASE("AskChoice accepts names in any case and numbers", "[prompt]") {
+  const std::vector<std::string> choices = {"immediate_danger", "urgent", "routine"};
+  std::istringstream in("soon\nURGENT\n3\n");
+  std::ostringstream out;
+  Prompter prompter(in, out, kEnglish);
+  CHECK(prompter.AskChoice("Urgency", choices) == std::optional<std::string>("urgent"));
+  CHECK(out.str().find("choices: 1 immediate_danger, 2 urgent, 3 routine") != std::string::npos);
+  CHECK(out.str().find("\"soon\" is not one of the choices") != std::string::npos);
+  CHECK(prompter.AskChoice("Urgency", choices) == std::optional<std::string>("routine"));
+}
+
+TEST_CASE("AskChoices reads a list without duplicates", "[prompt]") {
+  const std::vector<std::string> choices = {"neglect", "begging", "vagrancy"};
+  std::istringstream in("begging, 9\nbegging，vagrancy, begging\n");
+  std::ostringstream out;
+  Prompter prompter(in, out, kEnglish);
+  auto answer = prompter.AskChoices("Categories", choices);
+  REQUIRE(answer.has_value());
+  CHECK(*answer == std::vector<std::string>{"begging", "vagrancy"});
+}
+
+}  // namespace
+}  // namespace hotline::cli

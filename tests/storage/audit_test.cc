@@ -1,0 +1,147 @@
+// The hash chain: its canonical bytes, tamper detection on a file database (through a raw
+// connection after dropping the append-only triggers), and the triggers themselves.
+#include <catch2/catch.hpp>
+
+#include "storage/crypto.h"
+#include "storage/event_log.h"
+#include "tests/storage/test_util.h"
+
+namespace hotline::storage {
+namespace {
+
+using testing::RawDb;
+using testing::TempDb;
+
+TEST_CASE("Canonical event bytes are netstrings, hashed after the previous hash") {
+  const std::string canonical =
+      CanonicalEventBytes(12, "HL-2026-000001", 1700000000000, "op", "note.added", "{}");
+  CHECK(canonical == "2:12,14:HL-2026-000001,13:1700000000000,2:op,10:note.added,2:{},");
+  CHECK(CanonicalEventBytes(1, "", 5, "", "t", "") == "1:1,0:,1:5,0:,1:t,0:,");
+  CHECK(EventHash(kGenesisHash, canonical) == Sha256Hex(std::string(64, '0') + canonical));
+  // Known answer: SHA-256 of the empty string.
+  CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+// A file database with 3 reports (4 events each: seq 1..12).
+void Populate(const std::string& path) {
+  auto store = testing::OpenStore(path, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(store->CreateCase(testing::SampleReport("req-" + std::to_string(i))).ok());
+  }
+  REQUIRE(store->VerifyAuditLog()->ok);
+}
+
+VerifyResult Verify(const std::string& path) {
+  auto store = testing::OpenStore(path, nullptr);
+  absl::StatusOr<VerifyResult> result = store->VerifyAuditLog();
+  REQUIRE(result.ok());
+  return *result;
+}
+
+constexpr const char* kDropTriggers =
+    "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;";
+
+TEST_CASE("VerifyAuditLog names an event whose payload was changed") {
+  TempDb db;
+  Populate(db.path());
+  {
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    REQUIRE(raw.Exec("UPDATE events SET payload = '{\"request_id\":\"forged\"}' WHERE seq = 5") ==
+            SQLITE_OK);
+  }
+  const VerifyResult result = Verify(db.path());
+  CHECK_FALSE(result.ok);
+  CHECK(result.first_bad_seq == 5);
+  CHECK(result.problem == "hash mismatch");
+  CHECK(result.events_checked == 4);
+}
+
+TEST_CASE("VerifyAuditLog names a deleted event") {
+  TempDb db;
+  Populate(db.path());
+  {
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    REQUIRE(raw.Exec("DELETE FROM events WHERE seq = 6") == SQLITE_OK);
+  }
+  const VerifyResult result = Verify(db.path());
+  CHECK_FALSE(result.ok);
+  CHECK(result.first_bad_seq == 6);
+  CHECK(result.problem == "gap: event 6 missing");
+}
+
+TEST_CASE("VerifyAuditLog names an event whose hash was changed") {
+  TempDb db;
+  Populate(db.path());
+  {
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    REQUIRE(raw.Exec("UPDATE events SET hash = '" + std::string(64, 'a') + "' WHERE seq = 7") ==
+            SQLITE_OK);
+  }
+  const VerifyResult result = Verify(db.path());
+  CHECK_FALSE(result.ok);
+  CHECK(result.first_bad_seq == 7);
+  CHECK(result.problem == "hash mismatch");
+}
+
+TEST_CASE("A forged event with a recomputed hash breaks the next link") {
+  TempDb db;
+  Populate(db.path());
+  {
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    const std::string prev = raw.QueryText("SELECT prev_hash FROM events WHERE seq = 7");
+    const std::string number = raw.QueryText(
+        "SELECT c.case_number FROM events e JOIN cases c ON c.id = e.case_id WHERE seq = 7");
+    const int64_t time = raw.QueryInt("SELECT time_ms FROM events WHERE seq = 7");
+    const std::string actor = raw.QueryText("SELECT actor FROM events WHERE seq = 7");
+    const std::string type = raw.QueryText("SELECT type FROM events WHERE seq = 7");
+    const std::string payload = "{}";
+    const std::string hash =
+        EventHash(prev, CanonicalEventBytes(7, number, time, actor, type, payload));
+    REQUIRE(raw.Exec("UPDATE events SET payload = '{}', hash = '" + hash + "' WHERE seq = 7") ==
+            SQLITE_OK);
+  }
+  const VerifyResult result = Verify(db.path());
+  CHECK_FALSE(result.ok);
+  CHECK(result.first_bad_seq == 8);
+  CHECK(result.problem == "prev_hash does not match event 7");
+}
+
+TEST_CASE("The append-only triggers refuse UPDATE and DELETE of events but allow purging private") {
+  TempDb db;
+  Populate(db.path());
+  RawDb raw(db.path());
+  std::string error;
+  CHECK(raw.Exec("UPDATE events SET payload = '{}' WHERE seq = 2", &error) == SQLITE_CONSTRAINT);
+  CHECK_THAT(error, Catch::Contains("append-only"));
+  CHECK(raw.Exec("UPDATE events SET actor = 'x', private = NULL WHERE seq = 2", &error) ==
+        SQLITE_CONSTRAINT);
+  CHECK(raw.Exec("DELETE FROM events WHERE seq = 12", &error) == SQLITE_CONSTRAINT);
+  CHECK_THAT(error, Catch::Contains("append-only"));
+  CHECK(raw.Exec("DELETE FROM events", &error) == SQLITE_CONSTRAINT);
+  CHECK(raw.QueryInt("SELECT count(*) FROM events") == 12);
+  // Retention may clear personal data: the chain does not hash it.
+  CHECK(raw.Exec("UPDATE events SET private = NULL WHERE seq = 2", &error) == SQLITE_OK);
+  CHECK(Verify(db.path()).ok);
+}
+
+TEST_CASE("Purging a note's private text keeps the chain valid") {
+  TempDb db;
+  {
+    auto store = testing::OpenStore(db.path(), nullptr);
+    absl::StatusOr<CaseRecord> c = store->CreateCase(testing::SampleReport("a"));
+    REQUIRE(c.ok());
+    REQUIRE(store->AddNote(c->case_number, "op", "personal words").ok());
+  }
+  RawDb raw(db.path());
+  REQUIRE(raw.Exec("UPDATE events SET private = NULL WHERE type = 'note.added'") == SQLITE_OK);
+  const VerifyResult result = Verify(db.path());
+  CHECK(result.ok);
+  CHECK(result.events_checked == 5);
+}
+
+}  // namespace
+}  // namespace hotline::storage

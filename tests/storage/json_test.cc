@@ -1,0 +1,56 @@
+#include "storage/json.h"
+
+#include <catch2/catch.hpp>
+
+namespace hotline::storage {
+namespace {
+
+TEST_CASE("JsonString escapes quotes, backslashes and control characters") {
+  CHECK(JsonString("plain") == "\"plain\"");
+  CHECK(JsonString("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(JsonString("\n\r\t\b\f") == "\"\\n\\r\\t\\b\\f\"");
+  CHECK(JsonString(std::string("\x01\x1f\x7f", 3)) == "\"\\u0001\\u001f\\u007f\"");
+  CHECK(JsonString(std::string("a\0b", 3)) == "\"a\\u0000b\"");
+  CHECK(JsonString("</script>") == "\"</script>\"");
+}
+
+TEST_CASE("JsonString keeps valid UTF-8 and replaces invalid bytes") {
+  CHECK(JsonString("北京 ü") == "\"北京 ü\"");
+  CHECK(JsonString("\xf0\x9f\x98\x80") == "\"\xf0\x9f\x98\x80\"");
+  CHECK(JsonString("a\xffz") == "\"a\xef\xbf\xbdz\"");
+  CHECK(JsonString("\xc0\xaf") == "\"\xef\xbf\xbd\xef\xbf\xbd\"");                  // overlong '/'
+  CHECK(JsonString("\xed\xa0\x80") == "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");  // surrogate
+  CHECK(JsonString("\xe5\x8c") == "\"\xef\xbf\xbd\xef\xbf\xbd\"");                  // truncated
+}
+
+TEST_CASE("JsonObject keeps keys in the order added") {
+  std::string out = JsonObject()
+                        .Add("b", "x")
+                        .Add("a", int64_t{-42})
+                        .Add("list", std::vector<std::string>{"p", "q\""})
+                        .Add("empty", std::vector<std::string>{})
+                        .Finish();
+  CHECK(out == "{\"b\":\"x\",\"a\":-42,\"list\":[\"p\",\"q\\\"\"],\"empty\":[]}");
+  CHECK(JsonObject().Finish() == "{}");
+}
+
+TEST_CASE("A string array survives a round trip") {
+  const std::vector<std::string> values = {
+      "", "desk-1", "q\"uote\\", "line\nbreak", std::string("nul\0", 4), "北京"};
+  absl::StatusOr<std::vector<std::string>> parsed = ParseJsonStringArray(JsonStringArray(values));
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == values);
+  CHECK(ParseJsonStringArray(" [ \"a\" , \"b\" ] ")->size() == 2);
+  CHECK(ParseJsonStringArray("[]")->empty());
+}
+
+TEST_CASE("ParseJsonStringArray rejects malformed input") {
+  for (const char* bad : {"", "[", "]", "[\"a\"", "[\"a\",]", "[1]", "{}", "[\"a\"] x", "[\"\\q\"]",
+                          "[\"\\u12\"]", "[\"a\" \"b\"]"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseJsonStringArray(bad).ok());
+  }
+}
+
+}  // namespace
+}  // namespace hotline::storage

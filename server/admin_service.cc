@@ -14,6 +14,9 @@ grpc::ServerUnaryReactor* AdminService::ExplainRoute(grpc::CallbackServerContext
   auto caller = deps_.auth->Check(
       *context, {Role::kOperator, Role::kSupervisor, Role::kAdmin}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
   if (!request->has_report()) {
     return FinishCall(context, kRpc, caller->principal.name, "",

@@ -63,6 +63,9 @@ grpc::ServerUnaryReactor* IntakeService::SubmitReport(grpc::CallbackServerContex
   static constexpr std::string_view kRpc = "SubmitReport";
   auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
   if (absl::Status s = ValidateSubmitReport(*request, *table); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
@@ -86,6 +89,9 @@ grpc::ServerUnaryReactor* IntakeService::SubmitInquiry(grpc::CallbackServerConte
   static constexpr std::string_view kRpc = "SubmitInquiry";
   auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   if (absl::Status s = ValidateSubmitInquiry(*request); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
@@ -107,6 +113,9 @@ grpc::ServerUnaryReactor* IntakeService::GetCase(grpc::CallbackServerContext* co
   auto caller = deps_.auth->Check(
       *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::string& number = request->case_number();
   if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
@@ -123,6 +132,9 @@ grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* 
   auto caller = deps_.auth->Check(
       *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::string& name = caller->principal.name;
   if (absl::Status s = ValidateListCases(*request); !s.ok()) {
     return FinishCall(context, kRpc, name, "", s);
@@ -156,6 +168,9 @@ grpc::ServerUnaryReactor* IntakeService::AddNote(grpc::CallbackServerContext* co
   static constexpr std::string_view kRpc = "AddNote";
   auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::string& name = caller->principal.name;
   const std::string& number = request->case_number();
   if (absl::Status s = ValidateAddNote(*request); !s.ok()) {
@@ -175,6 +190,9 @@ grpc::ServerUnaryReactor* IntakeService::CloseCase(grpc::CallbackServerContext* 
   static constexpr std::string_view kRpc = "CloseCase";
   auto caller = deps_.auth->Check(*context, {Role::kSupervisor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::string& name = caller->principal.name;
   const std::string& number = request->case_number();
   if (absl::Status s = ValidateCloseCase(*request); !s.ok()) {
@@ -193,6 +211,9 @@ grpc::ServerUnaryReactor* IntakeService::GetCaseHistory(grpc::CallbackServerCont
   auto caller = deps_.auth->Check(
       *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   const std::string& name = caller->principal.name;
   const std::string& number = request->case_number();
   if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
@@ -213,12 +234,15 @@ grpc::ServerUnaryReactor* IntakeService::GetCaseHistory(grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* IntakeService::VerifyAuditLog(grpc::CallbackServerContext* context,
-                                                        const v1::VerifyAuditLogRequest*,
+                                                        const v1::VerifyAuditLogRequest* request,
                                                         v1::VerifyAuditLogResponse* response) {
   static constexpr std::string_view kRpc = "VerifyAuditLog";
   auto caller = deps_.auth->Check(
       *context, {Role::kSupervisor, Role::kAdmin, Role::kAuditor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
   auto result = deps_.store->VerifyAuditLog();
   if (result.ok()) {
     response->set_ok(result->ok);

@@ -153,6 +153,12 @@ Status CheckEnumList(std::string_view field, const List& values, int max_count, 
 
 }  // namespace
 
+Status CheckParsed(const google::protobuf::Message& request) {
+  std::string failure = proto::RequestParseFailure(request);
+  if (failure.empty()) return OkStatus();
+  return InvalidArgumentError(failure);
+}
+
 int Utf8Length(std::string_view text) {
   int count = 0;
   size_t i = 0;

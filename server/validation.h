@@ -12,6 +12,10 @@
 
 namespace hotline::server {
 
+// INVALID_ARGUMENT when the request's bytes could not be parsed (proto/parse_failure.h):
+// protobuf refuses invalid UTF-8 in string fields, and malformed messages.
+absl::Status CheckParsed(const google::protobuf::Message& request);
+
 // Unicode code points in `text`, or -1 when it is not valid UTF-8.
 int Utf8Length(std::string_view text);
 

@@ -76,11 +76,6 @@ class BadRequestTest(unittest.TestCase):
     def test_narrative_of_100_kb(self):
         self.bad_report("report.narrative", "20000", narrative="x" * 100 * 1024)
 
-    # Known bug (issue 2, open): gRPC 1.51's callback API answers every request that fails
-    # to parse (protobuf refuses invalid UTF-8 in string fields) with UNIMPLEMENTED and an
-    # empty message, before our validation runs. Nothing is stored. Marked as an expected
-    # failure so the suite reports "unexpected success" once the server names the field.
-    @unittest.expectedFailure
     def test_invalid_utf8_in_narrative(self):
         # Serialize a good request whose narrative holds a marker, then swap the marker for
         # bytes that are not UTF-8 (same length, so every length prefix stays right).

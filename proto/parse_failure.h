@@ -18,6 +18,7 @@
 #include <google/protobuf/unknown_field_set.h>
 
 #include "hotline/v1/admin.pb.h"
+#include "proto/utf8.h"
 #include "hotline/v1/intake.pb.h"
 
 namespace hotline::proto {
@@ -39,20 +40,6 @@ inline std::string RequestParseFailure(const google::protobuf::Message& message)
   return "";
 }
 
-inline bool IsValidUtf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-    if (n == 9 || i + n >= s.size() + (n == 0 ? 1 : 0)) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 // Walks raw message bytes with the descriptor and names the first string field that is not
 // valid UTF-8, as a field path ("report.children[0].name").
 inline std::string FindInvalidUtf8(const google::protobuf::Descriptor* type,
@@ -69,7 +56,7 @@ inline std::string FindInvalidUtf8(const google::protobuf::Descriptor* type,
     std::string path = prefix + field->name();
     if (field->is_repeated()) path += "[" + std::to_string(index) + "]";
     if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        !IsValidUtf8(f.length_delimited())) {
+        Utf8Length(f.length_delimited()) < 0) {
       return path;
     }
     if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {

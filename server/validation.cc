@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "proto/utf8.h"
+
 #include "router/routing_table.h"
 
 namespace hotline::server {
@@ -38,7 +40,7 @@ Status Error(std::string_view field, std::string_view reason) {
 
 // Checks UTF-8 validity and length; `required` refuses the empty string.
 Status CheckText(std::string_view field, std::string_view text, int max_length, bool required) {
-  int length = Utf8Length(text);
+  int length = proto::Utf8Length(text);
   if (length < 0) return Error(field, "is not valid UTF-8");
   if (required && length == 0) return Error(field, "is required");
   if (length > max_length) {
@@ -157,41 +159,6 @@ Status CheckParsed(const google::protobuf::Message& request) {
   std::string failure = proto::RequestParseFailure(request);
   if (failure.empty()) return OkStatus();
   return InvalidArgumentError(failure);
-}
-
-int Utf8Length(std::string_view text) {
-  int count = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      extra = 0, cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + extra >= text.size() && extra > 0) return -1;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return -1;
-    }
-    i += extra + 1;
-    ++count;
-  }
-  return count;
 }
 
 Status ValidateRequestId(std::string_view field, std::string_view request_id) {

@@ -16,9 +16,6 @@ namespace hotline::server {
 // protobuf refuses invalid UTF-8 in string fields, and malformed messages.
 absl::Status CheckParsed(const google::protobuf::Message& request);
 
-// Unicode code points in `text`, or -1 when it is not valid UTF-8.
-int Utf8Length(std::string_view text);
-
 // `request_id`: 1-64 characters of [A-Za-z0-9_.:-].
 absl::Status ValidateRequestId(std::string_view field, std::string_view request_id);
 

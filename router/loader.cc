@@ -41,7 +41,7 @@ class DocumentParser {
   void Parse(const toml::table& root) {
     CheckKeys(root, "the top level",
               {"version", "default_ack_deadline", "jurisdiction", "desk", "rule"}, sink_);
-    if (auto version = ReadString(root, "version", "the file", true, 0, sink_)) {
+    if (auto version = ReadString(root, "version", "the file", true, 1, sink_)) {
       table_.version = version->value;
     }
     if (auto d = ReadDuration(root, "default_ack_deadline", "the top level", sink_)) {
@@ -306,7 +306,8 @@ absl::StatusOr<std::shared_ptr<const RoutingTable>> ParseRoutingTable(
   return std::shared_ptr<const RoutingTable>(std::move(table));
 }
 
-absl::StatusOr<std::shared_ptr<const RoutingTable>> LoadRoutingTableFile(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const RoutingTable>> LoadRoutingTableFile(
+    const std::string& path, std::vector<Diagnostic>* diagnostics) {
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) {
@@ -321,7 +322,7 @@ absl::StatusOr<std::shared_ptr<const RoutingTable>> LoadRoutingTableFile(const s
   if (!in || in.bad()) {
     return absl::FailedPreconditionError(Cat("cannot read routing table ", path));
   }
-  return ParseRoutingTable(contents.str(), path);
+  return ParseRoutingTable(contents.str(), path, diagnostics);
 }
 
 }  // namespace hotline::router

@@ -16,7 +16,7 @@ struct Diagnostic {
   enum class Severity { kError, kWarning };
   Severity severity = Severity::kError;
   std::string file;
-  int line = 0;     // 1-based; 0 when the problem concerns the whole file
+  int line = 0;     // 1-based; the loader always sets it (0 only in hand-made diagnostics)
   std::string message;
   // "file:line: message" (or "file: message" when line is 0).
   std::string ToString() const;
@@ -30,6 +30,8 @@ absl::StatusOr<std::shared_ptr<const RoutingTable>> ParseRoutingTable(
 
 // ParseRoutingTable on the contents of `path`. A failure's message holds every error, one
 // "file:line: message" per line. An unreadable file is NOT_FOUND / FAILED_PRECONDITION.
-absl::StatusOr<std::shared_ptr<const RoutingTable>> LoadRoutingTableFile(const std::string& path);
+// `diagnostics` (if non-null) receives every error and warning, as for ParseRoutingTable.
+absl::StatusOr<std::shared_ptr<const RoutingTable>> LoadRoutingTableFile(
+    const std::string& path, std::vector<Diagnostic>* diagnostics = nullptr);
 
 }  // namespace hotline::router

@@ -173,7 +173,7 @@ class TargetCollector {
         out.resolution = Cat("desk ", d.id, " named by the rule");
       } else if (!fell_back) {
         out.resolution = Cat("type ", written.desk_type, " resolved at ", d.jurisdiction,
-                             " for child ", child_index);
+                             " for child ", child_index + 1);
       } else if (target.names_desk) {
         out.resolution =
             Cat("desk ", written.desk_id, " is not in the table; fell back to centre desk ", d.id);
@@ -199,7 +199,7 @@ class TargetCollector {
     out.desk_type = d.type;
     out.desk_name = d.name;
     out.ack_deadline = d.ack_deadline.value_or(table_.default_ack_deadline);
-    out.resolution = Cat("no rule matched child ", child_index,
+    out.resolution = Cat("no rule matched child ", child_index + 1,
                          " and the table has no default rule; fell back to centre desk ", d.id);
     out.fell_back_to_center = true;
     out.child_index = child_index;
@@ -254,8 +254,8 @@ Decision Route(const RoutingTable& table, const Facts& facts) {
       if (rule.is_default) {
         step.matched = matched_ids.empty();
         step.reason = step.matched
-                          ? Cat("default: no earlier rule matched child ", c)
-                          : Cat("not needed: child ", c, " already matched [", matched_ids, "]");
+                          ? Cat("default: no earlier rule matched child ", c + 1)
+                          : Cat("not needed: child ", c + 1, " already matched [", matched_ids, "]");
       } else {
         step.matched = evaluator.Matches(compiled->rules[r], step.reason);
       }

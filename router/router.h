@@ -36,7 +36,7 @@ struct RoutedTarget {
   // "no school desk from 110105001001 up to 11; fell back to centre desk center".
   std::string resolution;
   bool fell_back_to_center = false;
-  int child_index = 0;           // the child whose facts chose it
+  int child_index = 0;           // the child whose facts chose it (0-based; texts say "child 1")
 };
 
 struct RuleStep {

@@ -51,7 +51,8 @@ void CheckDesks(const RoutingTable& table, DiagnosticSink& sink) {
     }
   }
   if (!has_center) {
-    sink.Error(0,
+    // Pointed at the last desk (where one would be added), else the top of the file.
+    sink.Error(table.desks.empty() ? 1 : table.desks.back().line,
                "no desk of type \"center\": the centre desk is the fallback for every "
                "target type that has no desk, and the owner of the default rule");
   }
@@ -82,7 +83,14 @@ void CheckRules(const RoutingTable& table, DiagnosticSink& sink) {
     }
   }
   if (first_default == nullptr) {
-    sink.Error(0, "no default rule: the last [[rule]] must have default = true");
+    // Pointed at the last rule, the one that should carry default = true.
+    if (table.rules.empty()) {
+      sink.Error(1, "no [[rule]] at all: the table needs at least a default rule");
+    } else {
+      sink.Error(table.rules.back().line,
+                 Cat("no default rule: the last [[rule]] ('", table.rules.back().id,
+                     "') must have default = true"));
+    }
   }
 }
 

@@ -28,6 +28,22 @@ struct HotlineServer::Impl {
   bool stopped = false;
 };
 
+namespace {
+
+// Loads the routing table and logs its warnings (diagnostics hold no personal data), so an
+// administrator sees at start and on SIGHUP what `hotline rules validate` would say.
+absl::StatusOr<std::shared_ptr<const router::RoutingTable>> LoadTable(const std::string& path) {
+  std::vector<router::Diagnostic> diagnostics;
+  auto table = router::LoadRoutingTableFile(path, &diagnostics);
+  if (!table.ok()) return table.status();
+  for (const router::Diagnostic& d : diagnostics) {
+    if (d.severity == router::Diagnostic::Severity::kWarning) spdlog::warn("{}", d.ToString());
+  }
+  return table;
+}
+
+}  // namespace
+
 HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HotlineServer::~HotlineServer() { Shutdown(std::chrono::seconds(0)); }
@@ -38,7 +54,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   auto impl = std::make_unique<Impl>();
   impl->config = config;
 
-  auto table = router::LoadRoutingTableFile(config.routing_table);
+  auto table = LoadTable(config.routing_table);
   if (!table.ok()) return table.status();
   impl->routing = std::make_unique<RoutingSnapshot>(*table);
 
@@ -74,7 +90,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
 }
 
 absl::Status HotlineServer::ReloadRoutingTable() {
-  auto table = router::LoadRoutingTableFile(impl_->config.routing_table);
+  auto table = LoadTable(impl_->config.routing_table);
   if (!table.ok()) return table.status();
   impl_->routing->Set(*table);
   spdlog::info("routing table {} loaded from {}", (*table)->version, impl_->config.routing_table);

@@ -111,9 +111,23 @@ class ConfigTest(unittest.TestCase):
         self.assertFalse(any(l.startswith("[[") for l in lines[i:]), "the default rule is last")
         path = self.write_table(lines[:start])
         err = self.start_fails(self.write_config(path))
-        # A whole-file problem: the loader reports "file: message" (line 0 is left out, as
-        # router/loader.h documents) or "file:line: message".
-        self.assertRegex(err, re.escape(path) + r"(:\d+)?: [^\n]*default", err)
+        # A whole-file problem is pointed at the last rule, the one that should be the default.
+        last_rule = max(j for j in range(start) if lines[j].startswith("[[rule]]"))
+        self.assert_names_line(err, path, last_rule + 1, "no default rule")
+
+    def test_warnings_are_logged_at_start(self):
+        # A desk no rule can reach is a warning, not an error: the server starts and says so.
+        lines = read_table()
+        i = line_index(lines, r"^\[\[desk\]\]")
+        lines[i:i] = ['[[desk]]\n', 'id = "orphan"\n', 'name = "无人指派"\n',
+                      'type = "youth_league"\n', 'jurisdiction = "110105"\n', '\n']
+        server = harness.Server(self.dir, routing_table=self.write_table(lines), name="warn",
+                                log_level="info")
+        self.addCleanup(server.close)
+        server.start()
+        server.stop()
+        self.assertRegex(server.read_log(),
+                         rf"routing\.toml:{i + 1}: warning: desk 'orphan' is never targeted")
 
     def test_unknown_key_in_config(self):
         config = os.path.join(self.dir, "hotlined.toml")

@@ -160,11 +160,11 @@ TEST_CASE("the default table routes each case to exactly the expected desks", "[
 TEST_CASE("the default table resolves types up the jurisdiction chain", "[default]") {
   const Decision d = Route(DefaultTable(), Report({"vagrancy"}, "routine", {Child(kJianwai1)}));
   const RoutedTarget& police = TargetFor(d, "police-110105");
-  CHECK(police.resolution == "type police resolved at 110105 for child 0");
+  CHECK(police.resolution == "type police resolved at 110105 for child 1");
   CHECK_FALSE(police.fell_back_to_center);
   CHECK(police.rule_id == "vagrancy");
   const RoutedTarget& community = TargetFor(d, std::string("community-") + kJianwai1);
-  CHECK(community.resolution == "type community resolved at 110105001001 for child 0");
+  CHECK(community.resolution == "type community resolved at 110105001001 for child 1");
   CHECK(community.desk_name == "建外街道永安里东社区儿童保护专干");
 
   // A report located only at district level finds no community desk: the centre takes it.
@@ -187,7 +187,7 @@ TEST_CASE("a type without a desk falls back to the centre, and says so", "[defau
   CHECK(t.resolution ==
         "no medical desk from 110105001001 up to 11; fell back to centre desk center");
   CHECK(StepFor(d, "illness").reason == "categories [illness] matched");
-  CHECK(StepFor(d, "default").reason == "not needed: child 0 already matched [illness]");
+  CHECK(StepFor(d, "default").reason == "not needed: child 1 already matched [illness]");
   CHECK_FALSE(StepFor(d, "default").matched);
 }
 
@@ -200,7 +200,7 @@ TEST_CASE("the default rule takes what nothing else took", "[default]") {
   CHECK(d.targets[0].ack_deadline == 1h);  // the centre desk's own deadline
   CHECK(d.trace.size() == DefaultTable().rules.size());
   CHECK(StepFor(d, "default").matched);
-  CHECK(StepFor(d, "default").reason == "default: no earlier rule matched child 0");
+  CHECK(StepFor(d, "default").reason == "default: no earlier rule matched child 1");
   CHECK(StepFor(d, "immediate-danger").reason == "urgency routine is not in [immediate_danger]");
   CHECK(StepFor(d, "begging").reason == "categories [other] are not in [begging]");
 }
@@ -247,7 +247,7 @@ TEST_CASE("several children: each is evaluated, desks are shared", "[default]") 
   REQUIRE(two.targets.size() == 2);
   CHECK(two.targets[0].child_index == 0);
   CHECK(two.targets[1].child_index == 1);
-  CHECK(two.targets[1].resolution == "type community resolved at 110101002001 for child 1");
+  CHECK(two.targets[1].resolution == "type community resolved at 110101002001 for child 2");
 }
 
 TEST_CASE("psychological crisis: why the pupil rule did or did not match", "[default]") {

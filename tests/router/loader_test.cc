@@ -119,9 +119,10 @@ TEST_CASE("the default rule must exist, be unique, last, unconditional and final
     const std::string text = ReplaceOnce(kValid, "default = true\n", "");
     const Parsed p = Parse(text);
     CHECK_FALSE(p.ok);
-    CHECK(Has(p, 0, {"no default rule"}));
+    // Pointed at the last rule, the one that should carry default = true.
+    CHECK(Has(p, 35, {"no default rule"}));
     CHECK(p.status_message ==
-          "t.toml: no default rule: the last [[rule]] must have "
+          "t.toml:35: no default rule: the last [[rule]] ('default') must have "
           "default = true");
   }
   SECTION("not last") {

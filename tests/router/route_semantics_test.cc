@@ -53,7 +53,7 @@ TEST_CASE("misses give the first failing condition in words", "[route]") {
     CHECK(StepFor(d, "begging-anywhere").reason ==
           "categories [begging] matched; urgency urgent matched");
     REQUIRE(DeskIds(d) == std::vector<std::string>{"police-11"});
-    CHECK(d.targets[0].resolution == "type police resolved at 11 for child 0");
+    CHECK(d.targets[0].resolution == "type police resolved at 11 for child 1");
     CHECK(d.targets[0].ack_deadline == 2h);  // no target or desk deadline: the table's
   }
   SECTION("urgency") {
@@ -94,7 +94,7 @@ TEST_CASE("misses give the first failing condition in words", "[route]") {
 TEST_CASE("matches say what matched and the default is then not needed", "[route]") {
   const Decision d = Route(Table(), Report({"neglect"}, "routine", {Child(kChaoyang, 2, 4)}));
   CHECK(StepFor(d, "infants").reason == "categories [neglect] matched; age 2-4 overlaps [0, 2]");
-  CHECK(StepFor(d, "default").reason == "not needed: child 0 already matched [infants]");
+  CHECK(StepFor(d, "default").reason == "not needed: child 1 already matched [infants]");
   CHECK_FALSE(StepFor(d, "default").matched);
   REQUIRE(d.targets.size() == 1);
   CHECK(d.targets[0].ack_deadline == 10min);  // the target's deadline
@@ -142,7 +142,7 @@ TEST_CASE("every child is evaluated and targets are deduplicated across children
   CHECK(d.targets[1].child_index == 1);  // child 2 chose the same desk: not repeated
   CHECK(StepFor(d, "infants", 0).matched);
   CHECK(StepFor(d, "infants", 1).reason == "child age 10 does not overlap [0, 2]");
-  CHECK(StepFor(d, "default", 1).reason == "default: no earlier rule matched child 1");
+  CHECK(StepFor(d, "default", 1).reason == "default: no earlier rule matched child 2");
   CHECK(StepFor(d, "default", 2).matched);
   CHECK(d.trace.size() == 3 * Table().rules.size());
 }
@@ -182,7 +182,7 @@ TEST_CASE("a hand-built table without a default still reaches the centre", "[rou
   CHECK(d.targets[0].desk_id == "center");
   CHECK(d.targets[0].fell_back_to_center);
   CHECK(d.targets[0].resolution ==
-        "no rule matched child 0 and the table has no default rule; fell back to centre desk "
+        "no rule matched child 1 and the table has no default rule; fell back to centre desk "
         "center");
 }
 

@@ -18,8 +18,9 @@
 #include <google/protobuf/unknown_field_set.h>
 
 #include "hotline/v1/admin.pb.h"
-#include "proto/utf8.h"
+#include "hotline/v1/desk.pb.h"
 #include "hotline/v1/intake.pb.h"
+#include "proto/utf8.h"
 
 namespace hotline::proto {
 
@@ -109,5 +110,16 @@ HOTLINE_MARK_PARSE_FAILURES(hotline::v1::GetCaseRequest)
 HOTLINE_MARK_PARSE_FAILURES(hotline::v1::GetCaseHistoryRequest)
 HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ListCasesRequest)
 HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ExplainRouteRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ReopenCaseRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::RecordFeedbackRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ListCaseAccessRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::WatchAssignmentsRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ListAssignmentsRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::GetAssignmentRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::AcknowledgeRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::PostUpdateRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::DeclineRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::TransferRequest)
+HOTLINE_MARK_PARSE_FAILURES(hotline::v1::ResolveRequest)
 
 #undef HOTLINE_MARK_PARSE_FAILURES

@@ -1,5 +1,6 @@
 #include "router/router.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -270,6 +271,82 @@ Decision Route(const RoutingTable& table, const Facts& facts) {
     if (matched_ids.empty()) collector.AddSafetyNet(child, child_index);
   }
   return decision;
+}
+
+}  // namespace hotline::router
+
+namespace hotline::router {
+namespace {
+
+RoutedTarget TargetFor(const RoutingTable& table, const Desk& d, const std::string& rule_id,
+                       std::optional<std::chrono::seconds> target_deadline,
+                       std::string resolution) {
+  RoutedTarget out;
+  out.desk_id = d.id;
+  out.desk_type = d.type;
+  out.desk_name = d.name;
+  out.rule_id = rule_id;
+  out.ack_deadline = target_deadline.value_or(d.ack_deadline.value_or(table.default_ack_deadline));
+  out.resolution = std::move(resolution);
+  out.fell_back_to_center = d.type == "center";
+  return out;
+}
+
+}  // namespace
+
+std::optional<RoutedTarget> NextTargetAfterDecline(const RoutingTable& table,
+                                                   const std::string& rule_id,
+                                                   const std::string& declined_desk_id,
+                                                   const std::vector<std::string>& jurisdictions,
+                                                   const std::vector<std::string>& exclude) {
+  const auto excluded = [&](const std::string& id) {
+    return id == declined_desk_id ||
+           std::find(exclude.begin(), exclude.end(), id) != exclude.end();
+  };
+  const std::string why = Cat("declined by ", declined_desk_id);
+  const Desk* declined = table.FindDesk(declined_desk_id);
+  const Rule* rule = nullptr;
+  for (const Rule& r : table.rules) {
+    if (r.id == rule_id) rule = &r;
+  }
+  if (rule != nullptr) {
+    // The first target that named or resolved to the declining desk; the ones after it.
+    size_t start = rule->targets.size();
+    for (size_t i = 0; i < rule->targets.size() && start == rule->targets.size(); ++i) {
+      const Target& t = rule->targets[i];
+      if (t.desk_id == declined_desk_id ||
+          (declined != nullptr && !t.desk_type.empty() && t.desk_type == declined->type)) {
+        start = i + 1;
+      }
+    }
+    for (size_t i = start; i < rule->targets.size(); ++i) {
+      const Target& t = rule->targets[i];
+      if (!t.desk_id.empty()) {
+        const Desk* d = table.FindDesk(t.desk_id);
+        if (d != nullptr && !excluded(d->id)) {
+          return TargetFor(table, *d, rule->id, t.ack_deadline,
+                           Cat(why, ": next target of rule '", rule->id, "': desk ", d->id,
+                               " named by the rule"));
+        }
+        continue;
+      }
+      for (size_t c = 0; c < jurisdictions.size(); ++c) {
+        const Desk* d = table.ResolveType(t.desk_type, jurisdictions[c]);
+        if (d != nullptr && !excluded(d->id)) {
+          return TargetFor(table, *d, rule->id, t.ack_deadline,
+                           Cat(why, ": next target of rule '", rule->id, "': type ", t.desk_type,
+                               " resolved at ", d->jurisdiction, " for child ", c + 1));
+        }
+      }
+    }
+  }
+  const Desk* center = table.CenterDesk(jurisdictions.empty() ? std::string() : jurisdictions[0]);
+  if (center == nullptr || excluded(center->id)) return std::nullopt;
+  return TargetFor(table, *center, rule != nullptr ? rule->id : rule_id, std::nullopt,
+                   Cat(why, ": ",
+                       rule != nullptr ? Cat("rule '", rule->id, "' has no further target")
+                                       : Cat("rule '", rule_id, "' is not in table ", table.version),
+                       "; the centre desk ", center->id, " takes it"));
 }
 
 }  // namespace hotline::router

@@ -63,3 +63,21 @@ struct Decision {
 Decision Route(const RoutingTable& table, const Facts& facts);
 
 }  // namespace hotline::router
+
+namespace hotline::router {
+
+// Where the work goes when a desk declines an assignment (issue 3): the next target of rule
+// `rule_id` after the one that chose `declined_desk_id` (a desk named by id, or a type the
+// desk has), resolved for each of `jurisdictions` in turn (the case's children's codes),
+// skipping desks in `exclude` (the declining desk and desks already working on the case);
+// when the rule has nothing further (or is no longer in the table), the centre desk for the
+// first code. The target's resolution says why, e.g. "declined by police-110105: next target
+// of rule 'begging': type community resolved at 110105001001". Nullopt when nothing is left
+// (the centre desk itself declines, or is excluded).
+std::optional<RoutedTarget> NextTargetAfterDecline(const RoutingTable& table,
+                                                   const std::string& rule_id,
+                                                   const std::string& declined_desk_id,
+                                                   const std::vector<std::string>& jurisdictions,
+                                                   const std::vector<std::string>& exclude);
+
+}  // namespace hotline::router

@@ -7,9 +7,8 @@
 
 namespace hotline::server {
 
-void FinishReactor(grpc::ServerUnaryReactor* reactor, std::string_view rpc,
-                   std::string_view caller, std::string_view case_number,
-                   const absl::Status& status) {
+void LogCall(std::string_view rpc, std::string_view caller, std::string_view case_number,
+             const absl::Status& status) {
   // Messages are the server's own words (field paths and reasons), never user content.
   if (status.ok()) {
     spdlog::info("{} by {} {}: OK", rpc, caller, case_number);
@@ -17,6 +16,12 @@ void FinishReactor(grpc::ServerUnaryReactor* reactor, std::string_view rpc,
     spdlog::info("{} by {} {}: {}: {}", rpc, caller, case_number,
                  absl::StatusCodeToString(status.code()), std::string(status.message()));
   }
+}
+
+void FinishReactor(grpc::ServerUnaryReactor* reactor, std::string_view rpc,
+                   std::string_view caller, std::string_view case_number,
+                   const absl::Status& status) {
+  LogCall(rpc, caller, case_number, status);
   reactor->Finish(ToGrpcStatus(status));
 }
 

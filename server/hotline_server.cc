@@ -9,7 +9,9 @@
 
 #include "router/loader.h"
 #include "server/admin_service.h"
+#include "server/assignment_stream.h"
 #include "server/auth.h"
+#include "server/desk_service.h"
 #include "server/intake_service.h"
 #include "server/routing_snapshot.h"
 #include "storage/store.h"
@@ -21,7 +23,9 @@ struct HotlineServer::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RoutingSnapshot> routing;
+  std::unique_ptr<StreamHub> hub;  // after the store, before the services that use it
   std::unique_ptr<IntakeService> intake;
+  std::unique_ptr<DeskService> desk;
   std::unique_ptr<AdminService> admin;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
@@ -67,7 +71,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   impl->auth = std::make_unique<Authenticator>(impl->store.get());
 
   ServiceDeps deps{impl->store.get(), impl->auth.get(), impl->routing.get()};
+  impl->hub = std::make_unique<StreamHub>(impl->store.get());
   impl->intake = std::make_unique<IntakeService>(deps);
+  impl->desk = std::make_unique<DeskService>(deps, impl->hub.get());
   impl->admin = std::make_unique<AdminService>(deps);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -76,6 +82,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &impl->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.RegisterService(impl->intake.get());
+  builder.RegisterService(impl->desk.get());
   builder.RegisterService(impl->admin.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
@@ -83,6 +90,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   }
   grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
   health->SetServingStatus("hotline.v1.Intake", true);
+  health->SetServingStatus("hotline.v1.Desk", true);
   health->SetServingStatus("hotline.v1.Admin", true);
   spdlog::info("routing table {} loaded from {} ({} desks, {} rules)", (*table)->version,
                config.routing_table, (*table)->desks.size(), (*table)->rules.size());
@@ -102,9 +110,11 @@ void HotlineServer::Shutdown(std::chrono::seconds grace) {
   impl_->stopped = true;
   if (impl_->server != nullptr) {
     impl_->server->GetHealthCheckService()->Shutdown();
+    impl_->hub->CloseAll();  // streams end at once with UNAVAILABLE; clients reconnect
     impl_->server->Shutdown(std::chrono::system_clock::now() + grace);
     impl_->server->Wait();
   }
+  impl_->hub.reset();    // no watcher is left once the server has shut down
   impl_->store.reset();  // drains queued writes
 }
 

@@ -5,6 +5,7 @@
 #include "proto/enum_names.h"
 #include "router/router.h"
 #include "server/call_log.h"
+#include "server/case_access.h"
 #include "server/mapping.h"
 #include "server/validation.h"
 
@@ -12,23 +13,6 @@ namespace hotline::server {
 namespace {
 
 constexpr int kDefaultPageSize = 50;
-
-// Loads a case the caller may see; NOT_FOUND otherwise, exactly as for a case that does not
-// exist (no leak of existence). Operators see the cases they recorded.
-absl::StatusOr<storage::CaseRecord> LoadVisibleCase(storage::Store& store, const Caller& caller,
-                                                    std::string_view case_number) {
-  absl::StatusOr<storage::CaseRecord> record = store.GetCase(case_number);
-  if (!record.ok()) return record.status();
-  if (caller.role == Role::kOperator && record->created_by != caller.principal.name) {
-    return absl::NotFoundError(fmt::format("case {} not found", case_number));
-  }
-  return record;
-}
-
-// Operators and supervisors see the reporter; auditors see the case without identity.
-CaseView ViewFor(const Caller& caller) {
-  return caller.role == Role::kAuditor ? CaseView::kRedactReporter : CaseView::kFull;
-}
 
 std::string FilterKey(const v1::ListCasesRequest& r) {
   v1::ListCasesRequest filters = r;
@@ -111,7 +95,7 @@ grpc::ServerUnaryReactor* IntakeService::GetCase(grpc::CallbackServerContext* co
                                                  v1::Case* response) {
   static constexpr std::string_view kRpc = "GetCase";
   auto caller = deps_.auth->Check(
-      *context, {Role::kOperator, Role::kSupervisor, Role::kAuditor}, kRpc);
+      *context, {Role::kOperator, Role::kAgency, Role::kSupervisor, Role::kAuditor}, kRpc);
   if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
   if (absl::Status s = CheckParsed(*request); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
@@ -121,8 +105,12 @@ grpc::ServerUnaryReactor* IntakeService::GetCase(grpc::CallbackServerContext* co
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
   auto record = LoadVisibleCase(*deps_.store, *caller, number);
-  if (record.ok()) *response = ToCaseProto(*record, ViewFor(*caller));
-  return FinishCall(context, kRpc, caller->principal.name, number, record.status());
+  if (!record.ok()) return FinishCall(context, kRpc, caller->principal.name, number, record.status());
+  if (absl::Status s = RecordRead(*deps_.store, *caller, record->id, kRpc); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, number, s);
+  }
+  *response = ToCaseProto(*record, IntakeViewFor(*caller));
+  return FinishCall(context, kRpc, caller->principal.name, number, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* context,
@@ -148,6 +136,7 @@ grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* 
   if (request->category() != 0) filter.category = proto::ShortName(request->category());
   filter.jurisdiction_prefix = request->jurisdiction_prefix();
   filter.desk_id = request->desk_id();
+  filter.feedback_due = request->feedback_due();
   if (caller->role == Role::kOperator) filter.created_by = name;
   const int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   absl::StatusOr<storage::CasePage> page = deps_.store->ListCases(filter, page_size, *before);
@@ -219,14 +208,17 @@ grpc::ServerUnaryReactor* IntakeService::GetCaseHistory(grpc::CallbackServerCont
   if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
     return FinishCall(context, kRpc, name, "", s);
   }
-  if (auto visible = LoadVisibleCase(*deps_.store, *caller, number); !visible.ok()) {
-    return FinishCall(context, kRpc, name, number, visible.status());
+  auto visible = LoadVisibleCase(*deps_.store, *caller, number);
+  if (!visible.ok()) return FinishCall(context, kRpc, name, number, visible.status());
+  if (absl::Status s = RecordRead(*deps_.store, *caller, visible->id, kRpc); !s.ok()) {
+    return FinishCall(context, kRpc, name, number, s);
   }
   auto events = deps_.store->GetCaseHistory(number);
   if (events.ok()) {
     // Auditors check the record, not its personal content.
     const bool include_private = caller->role != Role::kAuditor;
     for (const storage::EventRecord& e : *events) {
+      if (e.type == "case.viewed") continue;  // reads are listed by ListCaseAccess
       *response->add_events() = ToEventProto(e, include_private);
     }
   }
@@ -252,6 +244,92 @@ grpc::ServerUnaryReactor* IntakeService::VerifyAuditLog(grpc::CallbackServerCont
     response->set_head_hash(result->head_hash);
   }
   return FinishCall(context, kRpc, caller->principal.name, "", result.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::ReopenCase(grpc::CallbackServerContext* context,
+                                                    const v1::ReopenCaseRequest* request,
+                                                    v1::Case* response) {
+  static constexpr std::string_view kRpc = "ReopenCase";
+  auto caller = deps_.auth->Check(*context, {Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateReopenCase(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  // The desk that takes the reopened case: the named one, else the centre desk.
+  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+  const router::Desk* desk = request->desk_id().empty() ? table->CenterDesk("")
+                                                        : table->FindDesk(request->desk_id());
+  if (desk == nullptr) {
+    return FinishCall(context, kRpc, name, number,
+                      absl::InvalidArgumentError(fmt::format(
+                          "desk_id: unknown desk '{}' (not in routing table {})",
+                          request->desk_id(), table->version)));
+  }
+  storage::NewAssignment assignment = DeskAssignment(
+      *table, *desk, "reopen",
+      fmt::format("case reopened by {}; assigned to {}", name,
+                  request->desk_id().empty() ? "the centre desk" : "the named desk"));
+  auto record = deps_.store->ReopenCase(number, name, request->reason(), assignment);
+  if (absl::IsNotFound(record.status())) {
+    record = absl::NotFoundError(fmt::format("case {} not found", number));
+  }
+  if (record.ok()) *response = ToCaseProto(*record, CaseView::kFull);
+  return FinishCall(context, kRpc, name, number, record.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::RecordFeedback(grpc::CallbackServerContext* context,
+                                                        const v1::RecordFeedbackRequest* request,
+                                                        v1::Case* response) {
+  static constexpr std::string_view kRpc = "RecordFeedback";
+  auto caller = deps_.auth->Check(*context, {Role::kOperator, Role::kSupervisor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateRecordFeedback(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  if (auto visible = LoadVisibleCase(*deps_.store, *caller, number); !visible.ok()) {
+    return FinishCall(context, kRpc, name, number, visible.status());
+  }
+  auto record = deps_.store->RecordFeedback(number, name, request->note());
+  if (record.ok()) *response = ToCaseProto(*record, CaseView::kFull);
+  return FinishCall(context, kRpc, name, number, record.status());
+}
+
+grpc::ServerUnaryReactor* IntakeService::ListCaseAccess(grpc::CallbackServerContext* context,
+                                                        const v1::ListCaseAccessRequest* request,
+                                                        v1::ListCaseAccessResponse* response) {
+  static constexpr std::string_view kRpc = "ListCaseAccess";
+  auto caller = deps_.auth->Check(*context, {Role::kSupervisor, Role::kAuditor}, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  if (absl::Status s = CheckParsed(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  const std::string& name = caller->principal.name;
+  const std::string& number = request->case_number();
+  if (absl::Status s = ValidateCaseNumber("case_number", number); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto events = deps_.store->GetCaseHistory(number);
+  if (absl::IsNotFound(events.status())) {
+    events = absl::NotFoundError(fmt::format("case {} not found", number));
+  }
+  if (events.ok()) {
+    for (const storage::EventRecord& e : *events) {
+      if (e.type != "case.viewed") continue;
+      v1::CaseAccess* access = response->add_accesses();
+      FillCaseAccess(e, access);
+    }
+  }
+  return FinishCall(context, kRpc, name, number, events.status());
 }
 
 }  // namespace hotline::server

@@ -35,6 +35,15 @@ class IntakeService final : public v1::Intake::CallbackService {
   grpc::ServerUnaryReactor* VerifyAuditLog(grpc::CallbackServerContext* context,
                                            const v1::VerifyAuditLogRequest* request,
                                            v1::VerifyAuditLogResponse* response) override;
+  grpc::ServerUnaryReactor* ReopenCase(grpc::CallbackServerContext* context,
+                                       const v1::ReopenCaseRequest* request,
+                                       v1::Case* response) override;
+  grpc::ServerUnaryReactor* RecordFeedback(grpc::CallbackServerContext* context,
+                                           const v1::RecordFeedbackRequest* request,
+                                           v1::Case* response) override;
+  grpc::ServerUnaryReactor* ListCaseAccess(grpc::CallbackServerContext* context,
+                                           const v1::ListCaseAccessRequest* request,
+                                           v1::ListCaseAccessResponse* response) override;
 
  private:
   ServiceDeps deps_;

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "proto/enum_names.h"
@@ -25,9 +27,16 @@ void SetTime(int64_t millis, google::protobuf::Timestamp* out) {
   *out = TimeUtil::MillisecondsToTimestamp(millis);
 }
 
+// The reporter's identity (art. 74): name, phone, and the organisation they speak for.
 void RedactReporter(v1::Reporter* reporter) {
   reporter->clear_name();
   reporter->clear_phone();
+  reporter->clear_organization();
+}
+
+template <typename E>
+E ParseEnum(const google::protobuf::EnumDescriptor* type, const std::string& name) {
+  return static_cast<E>(proto::ParseShortName(type, name).value_or(0));
 }
 
 }  // namespace
@@ -131,6 +140,7 @@ storage::NewCase ToNewCase(const v1::SubmitReportRequest& request,
   }
   c.routing_version = decision.table_version;
   c.routing_trace = Deterministic(ToTraceProto(decision));
+  c.feedback_wanted = !report.reporter().anonymous();  // art. 37
   for (const router::RoutedTarget& t : decision.targets) {
     c.assignments.push_back(storage::NewAssignment{t.desk_id, t.desk_type, t.desk_name, t.rule_id,
                                                    t.resolution, t.ack_deadline.count()});
@@ -161,7 +171,43 @@ v1::Assignment ToAssignmentProto(const storage::AssignmentRecord& r) {
   SetTime(r.created_ms, a.mutable_create_time());
   SetTime(r.ack_deadline_ms, a.mutable_ack_deadline());
   a.set_resolution(r.resolution);
+  a.set_case_number(r.case_number);
+  SetTime(r.updated_ms, a.mutable_update_time());
+  a.set_replaces_assignment_id(r.replaces_id);
+  a.set_outcome(r.outcome);
   return a;
+}
+
+v1::FeedbackState FeedbackStateOf(const storage::CaseRecord& r) {
+  if (r.kind != "report" || !r.feedback_wanted) return v1::FEEDBACK_STATE_NOT_NEEDED;
+  if (r.feedback_ms != 0) return v1::FEEDBACK_STATE_GIVEN;
+  if (r.status == "resolved" || r.status == "closed") return v1::FEEDBACK_STATE_DUE;
+  return v1::FEEDBACK_STATE_PENDING;
+}
+
+v1::CaseSummary ToCaseSummary(const storage::CaseRecord& r) {
+  v1::CaseSummary s;
+  s.set_case_number(r.case_number);
+  s.set_status(ParseEnum<v1::CaseStatus>(v1::CaseStatus_descriptor(), r.status));
+  s.set_urgency(ParseEnum<v1::Urgency>(v1::Urgency_descriptor(), r.urgency));
+  for (const std::string& cat : r.categories) {
+    s.add_categories(ParseEnum<v1::DistressCategory>(v1::DistressCategory_descriptor(), cat));
+  }
+  for (const std::string& code : r.jurisdictions) s.add_jurisdiction_codes(code);
+  SetTime(r.created_ms, s.mutable_create_time());
+  return s;
+}
+
+v1::AssignmentUpdate ToUpdateProto(const storage::EventRecord& e, int64_t assignment_id,
+                                   std::string_view kind) {
+  v1::AssignmentUpdate u;
+  u.set_seq(e.seq);
+  u.set_assignment_id(assignment_id);
+  SetTime(e.time_ms, u.mutable_time());
+  u.set_actor(e.actor);
+  u.set_kind(ParseEnum<v1::UpdateKind>(v1::UpdateKind_descriptor(), std::string(kind)));
+  u.set_text(e.private_data);
+  return u;
 }
 
 v1::Case ToCaseProto(const storage::CaseRecord& r, CaseView view) {
@@ -179,6 +225,7 @@ v1::Case ToCaseProto(const storage::CaseRecord& r, CaseView view) {
   c.set_request_id(r.request_id);
   c.set_outcome(r.outcome);
   c.set_outcome_summary(r.outcome_summary);
+  c.set_feedback(FeedbackStateOf(r));
   for (const storage::AssignmentRecord& a : r.assignments) {
     *c.add_assignments() = ToAssignmentProto(a);
   }
@@ -223,6 +270,43 @@ v1::AuditEvent ToEventProto(const storage::EventRecord& r, bool include_private)
   e.set_hash(r.hash);
   if (include_private) e.set_private_text(r.private_data);
   return e;
+}
+
+storage::NewAssignment DeskAssignment(const router::RoutingTable& table, const router::Desk& desk,
+                                      std::string rule_id, std::string resolution) {
+  storage::NewAssignment a;
+  a.desk_id = desk.id;
+  a.desk_type = desk.type;
+  a.desk_name = desk.name;
+  a.rule_id = std::move(rule_id);
+  a.resolution = std::move(resolution);
+  a.ack_deadline_seconds = desk.ack_deadline.value_or(table.default_ack_deadline).count();
+  return a;
+}
+
+storage::NewAssignment ToNewAssignment(const router::RoutedTarget& t) {
+  return storage::NewAssignment{t.desk_id,    t.desk_type,    t.desk_name,
+                                t.rule_id,    t.resolution,   t.ack_deadline.count()};
+}
+
+std::string PayloadString(const storage::EventRecord& event, const std::string& key) {
+  google::protobuf::Struct payload;
+  if (!google::protobuf::util::JsonStringToMessage(event.payload, &payload).ok()) return "";
+  auto it = payload.fields().find(key);
+  if (it == payload.fields().end()) return "";
+  if (it->second.has_string_value()) return it->second.string_value();
+  if (it->second.has_number_value()) {
+    return std::to_string(static_cast<int64_t>(it->second.number_value()));
+  }
+  return "";
+}
+
+void FillCaseAccess(const storage::EventRecord& event, v1::CaseAccess* out) {
+  out->set_seq(event.seq);
+  SetTime(event.time_ms, out->mutable_time());
+  out->set_actor(event.actor);
+  out->set_role(PayloadString(event, "role"));
+  out->set_rpc(PayloadString(event, "rpc"));
 }
 
 }  // namespace hotline::server

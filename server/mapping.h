@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "hotline/v1/admin.pb.h"
+#include "hotline/v1/desk.pb.h"
 #include "hotline/v1/intake.pb.h"
 #include "router/router.h"
 #include "storage/records.h"
@@ -35,12 +36,31 @@ storage::NewCase ToNewCase(const v1::SubmitInquiryRequest& request, std::string_
 // What of a case the caller sees.
 enum class CaseView {
   kFull,             // everything (operators on their own cases, supervisors)
-  kRedactReporter,   // reporter name and phone removed (art. 74: auditors, agencies)
+  kRedactReporter,   // reporter name, phone, organisation removed (art. 74: auditors, agencies)
   kSummary,          // list view: no report/inquiry detail and no trace
 };
 
 v1::Case ToCaseProto(const storage::CaseRecord& record, CaseView view);
 v1::Assignment ToAssignmentProto(const storage::AssignmentRecord& record);
 v1::AuditEvent ToEventProto(const storage::EventRecord& record, bool include_private);
+
+// A pending assignment of `desk` (deadline: the desk's, else the table default).
+storage::NewAssignment DeskAssignment(const router::RoutingTable& table, const router::Desk& desk,
+                                      std::string rule_id, std::string resolution);
+storage::NewAssignment ToNewAssignment(const router::RoutedTarget& target);
+
+// A top-level string (or integer, in decimal) of an event's JSON payload; "" when absent.
+std::string PayloadString(const storage::EventRecord& event, const std::string& key);
+
+// A "case.viewed" event as the read it records.
+void FillCaseAccess(const storage::EventRecord& event, v1::CaseAccess* out);
+
+// Feedback to the reporter (art. 37), from the case's status and feedback columns.
+v1::FeedbackState FeedbackStateOf(const storage::CaseRecord& record);
+// The non-personal facts of a case, for desk lists and streams.
+v1::CaseSummary ToCaseSummary(const storage::CaseRecord& record);
+// An "assignment.updated" event as the update it records (`kind`: its short name).
+v1::AssignmentUpdate ToUpdateProto(const storage::EventRecord& event, int64_t assignment_id,
+                                   std::string_view kind);
 
 }  // namespace hotline::server

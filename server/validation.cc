@@ -33,6 +33,7 @@ constexpr int kMaxGuardians = 10;
 constexpr int kMaxCategories = 10;
 constexpr int kMaxServices = 10;
 constexpr int kMaxAge = 17;
+constexpr int kMaxDesksPerRequest = 50;
 
 Status Error(std::string_view field, std::string_view reason) {
   return InvalidArgumentError(fmt::format("{}: {}", field, reason));
@@ -257,6 +258,88 @@ Status ValidateListCases(const v1::ListCasesRequest& request) {
   }
   if (prefix.size() > 12) return Error("jurisdiction_prefix", "is longer than 12 digits");
   return CheckText("desk_id", request.desk_id(), 100, false);
+}
+
+Status ValidateReopenCase(const v1::ReopenCaseRequest& request) {
+  RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
+  RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxSummary, true));
+  if (!request.desk_id().empty()) RETURN_IF_ERROR(ValidateDeskId("desk_id", request.desk_id()));
+  return OkStatus();
+}
+
+Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request) {
+  RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
+  return CheckText("note", request.note(), kMaxSummary, true);
+}
+
+Status ValidateDeskId(std::string_view field, std::string_view desk_id) {
+  if (desk_id.empty()) return Error(field, "is required");
+  if (desk_id.size() > 100) return Error(field, "is longer than 100 characters");
+  for (char c : desk_id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                    c == '-';
+    if (!ok) return Error(field, "must match [a-z0-9_.-]+ (a desk id of the routing table)");
+  }
+  return OkStatus();
+}
+
+Status ValidateDeskIds(const google::protobuf::RepeatedPtrField<std::string>& desk_ids) {
+  if (desk_ids.size() > kMaxDesksPerRequest) {
+    return Error("desk_ids", fmt::format("has {} entries; the limit is {}", desk_ids.size(),
+                                         kMaxDesksPerRequest));
+  }
+  for (int i = 0; i < desk_ids.size(); ++i) {
+    RETURN_IF_ERROR(ValidateDeskId(fmt::format("desk_ids[{}]", i), desk_ids[i]));
+  }
+  return OkStatus();
+}
+
+Status ValidateAssignmentId(int64_t id) {
+  if (id <= 0) return Error("assignment_id", "is required (a positive assignment id)");
+  return OkStatus();
+}
+
+Status ValidateWatchAssignments(const v1::WatchAssignmentsRequest& request) {
+  RETURN_IF_ERROR(ValidateDeskIds(request.desk_ids()));
+  if (request.heartbeat_seconds() < 0 || request.heartbeat_seconds() > 300) {
+    return Error("heartbeat_seconds", "must be 0 (default 15) to 300");
+  }
+  return OkStatus();
+}
+
+Status ValidateListAssignments(const v1::ListAssignmentsRequest& request) {
+  RETURN_IF_ERROR(ValidateDeskIds(request.desk_ids()));
+  for (int i = 0; i < request.statuses_size(); ++i) {
+    RETURN_IF_ERROR(CheckEnum(fmt::format("statuses[{}]", i), request.statuses(i),
+                              v1::AssignmentStatus_IsValid, true));
+  }
+  if (request.page_size() < 0 || request.page_size() > 500) {
+    return Error("page_size", "must be 0 (default 50) to 500");
+  }
+  return OkStatus();
+}
+
+Status ValidatePostUpdate(const v1::PostUpdateRequest& request) {
+  RETURN_IF_ERROR(ValidateAssignmentId(request.assignment_id()));
+  RETURN_IF_ERROR(CheckEnum("kind", request.kind(), v1::UpdateKind_IsValid, true));
+  return CheckText("text", request.text(), kMaxNote, true);
+}
+
+Status ValidateDecline(const v1::DeclineRequest& request) {
+  RETURN_IF_ERROR(ValidateAssignmentId(request.assignment_id()));
+  return CheckText("reason", request.reason(), kMaxSummary, true);
+}
+
+Status ValidateTransfer(const v1::TransferRequest& request) {
+  RETURN_IF_ERROR(ValidateAssignmentId(request.assignment_id()));
+  RETURN_IF_ERROR(ValidateDeskId("to_desk_id", request.to_desk_id()));
+  return CheckText("reason", request.reason(), kMaxSummary, true);
+}
+
+Status ValidateResolve(const v1::ResolveRequest& request) {
+  RETURN_IF_ERROR(ValidateAssignmentId(request.assignment_id()));
+  RETURN_IF_ERROR(CheckText("outcome", request.outcome(), kMaxOutcome, true));
+  return CheckText("summary", request.summary(), kMaxSummary, true);
 }
 
 }  // namespace hotline::server

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "hotline/v1/admin.pb.h"
+#include "hotline/v1/desk.pb.h"
 #include "hotline/v1/intake.pb.h"
 #include "router/routing_table.h"
 
@@ -31,5 +32,19 @@ absl::Status ValidateCaseNumber(std::string_view field, std::string_view case_nu
 absl::Status ValidateAddNote(const v1::AddNoteRequest& request);
 absl::Status ValidateCloseCase(const v1::CloseCaseRequest& request);
 absl::Status ValidateListCases(const v1::ListCasesRequest& request);
+absl::Status ValidateReopenCase(const v1::ReopenCaseRequest& request);
+absl::Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request);
+
+// Desk service. A desk id: 1-100 characters of [a-z0-9_.-] (whether the desk exists is
+// checked against the routing table by the service).
+absl::Status ValidateDeskId(std::string_view field, std::string_view desk_id);
+absl::Status ValidateDeskIds(const google::protobuf::RepeatedPtrField<std::string>& desk_ids);
+absl::Status ValidateAssignmentId(int64_t id);
+absl::Status ValidateWatchAssignments(const v1::WatchAssignmentsRequest& request);
+absl::Status ValidateListAssignments(const v1::ListAssignmentsRequest& request);
+absl::Status ValidatePostUpdate(const v1::PostUpdateRequest& request);
+absl::Status ValidateDecline(const v1::DeclineRequest& request);
+absl::Status ValidateTransfer(const v1::TransferRequest& request);
+absl::Status ValidateResolve(const v1::ResolveRequest& request);
 
 }  // namespace hotline::server

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kSummaryColumns =
     "c.id, c.case_number, c.kind, c.status, c.channel, c.urgency, c.created_by, c.request_id, "
     "c.created_ms, c.updated_ms, COALESCE(c.closed_ms, 0), c.routing_version, c.outcome, "
-    "c.outcome_summary";
+    "c.outcome_summary, c.feedback_wanted, COALESCE(c.feedback_ms, 0)";
 constexpr const char* kFullColumns = ", c.detail, c.routing_trace";
 
 CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
@@ -31,9 +31,11 @@ CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
   c.routing_version = row.Text(11);
   c.outcome = row.Text(12);
   c.outcome_summary = row.Text(13);
+  c.feedback_wanted = row.Int(14) != 0;
+  c.feedback_ms = row.Int(15);
   if (view == CaseView::kFull) {
-    c.detail = row.Blob(14);
-    c.routing_trace = row.Blob(15);
+    c.detail = row.Blob(16);
+    c.routing_trace = row.Blob(17);
   }
   return c;
 }
@@ -115,11 +117,39 @@ absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_vi
   return StoredRequest{stmt->Int(0), stmt->Text(1), stmt->Text(2)};
 }
 
+namespace {
+
+constexpr const char* kAssignmentColumns =
+    "a.id, a.case_id, a.desk_id, a.desk_type, a.desk_name, a.rule_id, a.resolution, a.status, "
+    "a.created_ms, a.ack_deadline_ms, a.updated_ms, c.case_number, a.replaces_id, a.outcome";
+
+AssignmentRecord AssignmentFromRow(const sqlite::Statement& row) {
+  AssignmentRecord a;
+  a.id = row.Int(0);
+  a.case_id = row.Int(1);
+  a.desk_id = row.Text(2);
+  a.desk_type = row.Text(3);
+  a.desk_name = row.Text(4);
+  a.rule_id = row.Text(5);
+  a.resolution = row.Text(6);
+  a.status = row.Text(7);
+  a.created_ms = row.Int(8);
+  a.ack_deadline_ms = row.Int(9);
+  a.updated_ms = row.Int(10);
+  a.case_number = row.Text(11);
+  a.replaces_id = row.Int(12);
+  a.outcome = row.Text(13);
+  return a;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection& db,
                                                               int64_t case_id) {
-  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
-      "SELECT id, case_id, desk_id, desk_type, desk_name, rule_id, resolution, status, "
-      "created_ms, ack_deadline_ms, updated_ms FROM assignments WHERE case_id = ?1 ORDER BY id");
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare(Concat("SELECT ", kAssignmentColumns,
+                        " FROM assignments a JOIN cases c ON c.id = a.case_id "
+                        "WHERE a.case_id = ?1 ORDER BY a.id"));
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt(1, case_id);
   std::vector<AssignmentRecord> out;
@@ -127,20 +157,63 @@ absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) return out;
-    AssignmentRecord a;
-    a.id = stmt->Int(0);
-    a.case_id = stmt->Int(1);
-    a.desk_id = stmt->Text(2);
-    a.desk_type = stmt->Text(3);
-    a.desk_name = stmt->Text(4);
-    a.rule_id = stmt->Text(5);
-    a.resolution = stmt->Text(6);
-    a.status = stmt->Text(7);
-    a.created_ms = stmt->Int(8);
-    a.ack_deadline_ms = stmt->Int(9);
-    a.updated_ms = stmt->Int(10);
-    out.push_back(std::move(a));
+    out.push_back(AssignmentFromRow(*stmt));
   }
+}
+
+absl::StatusOr<AssignmentRecord> LoadAssignment(sqlite::Connection& db, int64_t id) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      db.Prepare(Concat("SELECT ", kAssignmentColumns,
+                        " FROM assignments a JOIN cases c ON c.id = a.case_id WHERE a.id = ?1"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(Concat("assignment ", id, " not found"));
+  return AssignmentFromRow(*stmt);
+}
+
+absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
+                                                const AssignmentFilter& filter, int page_size,
+                                                int64_t before_id) {
+  if (page_size < 1 || page_size > 1000) {
+    return absl::InvalidArgumentError(Concat("page_size must be 1..1000, got ", page_size));
+  }
+  if (filter.desk_ids.empty()) return absl::InvalidArgumentError("desk_ids is required");
+  std::vector<std::string> texts;
+  const auto list = [&](const std::vector<std::string>& values) {
+    std::string out;
+    for (const std::string& v : values) {
+      texts.push_back(v);
+      AppendTo(&out, out.empty() ? "" : ", ", "?", texts.size());
+    }
+    return out;
+  };
+  std::string sql = Concat("SELECT ", kAssignmentColumns,
+                           " FROM assignments a JOIN cases c ON c.id = a.case_id "
+                           "WHERE a.desk_id IN (",
+                           list(filter.desk_ids), ")");
+  if (!filter.statuses.empty()) AppendTo(&sql, " AND a.status IN (", list(filter.statuses), ")");
+  const int id_param = static_cast<int>(texts.size()) + 1;
+  if (before_id > 0) AppendTo(&sql, " AND a.id < ?", id_param);
+  AppendTo(&sql, " ORDER BY a.id DESC LIMIT ?", id_param + 1);
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  for (size_t i = 0; i < texts.size(); ++i) stmt->BindText(static_cast<int>(i) + 1, texts[i]);
+  if (before_id > 0) stmt->BindInt(id_param, before_id);
+  stmt->BindInt(id_param + 1, page_size + 1);
+  AssignmentPage page;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(page.assignments.size()) == page_size) {
+      page.next_before_id = page.assignments.back().id;
+      break;
+    }
+    page.assignments.push_back(AssignmentFromRow(*stmt));
+  }
+  return page;
 }
 
 absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,
@@ -178,6 +251,11 @@ absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& fi
   if (!filter.desk_id.empty()) {
     AppendTo(&sql, " AND c.id IN (SELECT case_id FROM assignments WHERE desk_id = ",
              text_param(filter.desk_id), ")");
+  }
+  if (filter.feedback_due) {
+    AppendTo(&sql,
+             " AND c.feedback_wanted = 1 AND c.feedback_ms IS NULL"
+             " AND c.status IN ('resolved', 'closed')");
   }
   const int id_param = static_cast<int>(texts.size()) + 1;
   if (before_id > 0) AppendTo(&sql, " AND c.id < ?", id_param);

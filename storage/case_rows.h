@@ -32,6 +32,12 @@ absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_vi
 absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection& db,
                                                               int64_t case_id);
 
+// One assignment (with its case number). NOT_FOUND naming the id.
+absl::StatusOr<AssignmentRecord> LoadAssignment(sqlite::Connection& db, int64_t id);
+// ListAssignments: newest first; validates page_size (1..1000); desk_ids required.
+absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
+                                                const AssignmentFilter& filter, int page_size,
+                                                int64_t before_id);
 // ListCases: validates page_size (1..1000) and before_id (>= 0).
 absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,
                                     int64_t before_id);

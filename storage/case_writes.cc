@@ -47,6 +47,10 @@ absl::Status InsertStrings(sqlite::Connection& db, const char* sql, int64_t case
   return absl::OkStatus();
 }
 
+bool IsOpen(const AssignmentRecord& a) { return IsOpenAssignmentStatus(a.status); }
+
+}  // namespace
+
 absl::Status Append(WriteContext& ctx, const NewEvent& e) {
   return AppendEvent(ctx.db, ctx.head, e).status();
 }
@@ -62,12 +66,6 @@ NewEvent CaseEvent(const CaseRecord& c, std::string_view actor, int64_t now_ms, 
   e.payload = std::move(payload);
   return e;
 }
-
-bool IsOpen(const AssignmentRecord& a) {
-  return a.status == "pending" || a.status == "acknowledged";
-}
-
-}  // namespace
 
 absl::Status ValidateNewCase(const NewCase& c) {
   const auto missing = [](const char* field) {
@@ -123,8 +121,8 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   absl::StatusOr<sqlite::Statement> insert = db.Prepare(
       "INSERT INTO cases (case_number, kind, status, channel, urgency, created_by, request_id, "
       "request_fingerprint, created_ms, updated_ms, closed_ms, detail, routing_version, "
-      "routing_trace, outcome, outcome_summary) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, '')");
+      "routing_trace, outcome, outcome_summary, feedback_wanted) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, '', ?15)");
   if (!insert.ok()) return insert.status();
   insert->BindText(1, rec.case_number).BindText(2, c.kind);
   insert->BindText(3, report ? "routed" : "closed").BindText(4, c.channel);
@@ -137,6 +135,7 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   }
   insert->BindBlob(11, c.detail).BindText(12, c.routing_version).BindBlob(13, c.routing_trace);
   insert->BindText(14, report ? "" : "answered");
+  insert->BindInt(15, report && c.feedback_wanted ? 1 : 0);
   if (absl::Status s = insert->Run(); !s.ok()) return s;
   rec.id = db.LastInsertRowid();
 
@@ -201,31 +200,51 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   }
 
   for (const NewAssignment& a : c.assignments) {
-    const int64_t deadline = now_ms + a.ack_deadline_seconds * 1000;
-    absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
-        "INSERT INTO assignments (case_id, desk_id, desk_type, desk_name, rule_id, resolution, "
-        "status, created_ms, ack_deadline_ms, updated_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?7)");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindInt(1, rec.id).BindText(2, a.desk_id).BindText(3, a.desk_type);
-    stmt->BindText(4, a.desk_name).BindText(5, a.rule_id).BindText(6, a.resolution);
-    stmt->BindInt(7, now_ms).BindInt(8, deadline);
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
-    std::string payload = JsonObject()
-                              .Add("assignment_id", db.LastInsertRowid())
-                              .Add("desk_id", a.desk_id)
-                              .Add("desk_type", a.desk_type)
-                              .Add("rule_id", a.rule_id)
-                              .Add("ack_deadline_ms", deadline)
-                              .Add("resolution", a.resolution)
-                              .Finish();
-    if (absl::Status s =
-            Append(ctx, CaseEvent(rec, c.actor, now_ms, "assignment.created", std::move(payload)));
-        !s.ok()) {
-      return s;
-    }
+    absl::StatusOr<AssignmentRecord> inserted = InsertAssignment(ctx, rec, a, c.actor, now_ms, 0);
+    if (!inserted.ok()) return inserted.status();
   }
   return LoadCaseById(db, rec.id, CaseView::kFull);
+}
+
+absl::StatusOr<AssignmentRecord> InsertAssignment(WriteContext& ctx, const CaseRecord& c,
+                                                  const NewAssignment& a, std::string_view actor,
+                                                  int64_t now_ms, int64_t replaces_id) {
+  const int64_t deadline = now_ms + a.ack_deadline_seconds * 1000;
+  absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
+      "INSERT INTO assignments (case_id, desk_id, desk_type, desk_name, rule_id, resolution, "
+      "status, created_ms, ack_deadline_ms, updated_ms, replaces_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?7, ?9)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, c.id).BindText(2, a.desk_id).BindText(3, a.desk_type);
+  stmt->BindText(4, a.desk_name).BindText(5, a.rule_id).BindText(6, a.resolution);
+  stmt->BindInt(7, now_ms).BindInt(8, deadline).BindInt(9, replaces_id);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  AssignmentRecord r;
+  r.id = ctx.db.LastInsertRowid();
+  r.case_id = c.id;
+  r.case_number = c.case_number;
+  r.desk_id = a.desk_id;
+  r.desk_type = a.desk_type;
+  r.desk_name = a.desk_name;
+  r.rule_id = a.rule_id;
+  r.resolution = a.resolution;
+  r.status = "pending";
+  r.created_ms = now_ms;
+  r.ack_deadline_ms = deadline;
+  r.updated_ms = now_ms;
+  r.replaces_id = replaces_id;
+  JsonObject payload;
+  payload.Add("assignment_id", r.id)
+      .Add("desk_id", a.desk_id)
+      .Add("desk_type", a.desk_type)
+      .Add("rule_id", a.rule_id)
+      .Add("ack_deadline_ms", deadline)
+      .Add("resolution", a.resolution);
+  if (replaces_id != 0) payload.Add("replaces_assignment_id", replaces_id);
+  NewEvent e = CaseEvent(c, actor, now_ms, "assignment.created", payload.Finish());
+  e.desk_id = a.desk_id;
+  if (absl::Status s = Append(ctx, e); !s.ok()) return s;
+  return r;
 }
 
 absl::StatusOr<EventRecord> ApplyAddNote(WriteContext& ctx, std::string_view case_number,
@@ -277,11 +296,9 @@ absl::StatusOr<CaseRecord> ApplyCloseCase(WriteContext& ctx, std::string_view ca
                               .Add("desk_id", a->desk_id)
                               .Add("reason", "case closed")
                               .Finish();
-    if (absl::Status s =
-            Append(ctx, CaseEvent(*c, actor, now_ms, "assignment.withdrawn", std::move(payload)));
-        !s.ok()) {
-      return s;
-    }
+    NewEvent e = CaseEvent(*c, actor, now_ms, "assignment.withdrawn", std::move(payload));
+    e.desk_id = a->desk_id;
+    if (absl::Status s = Append(ctx, e); !s.ok()) return s;
   }
   absl::StatusOr<sqlite::Statement> close = db.Prepare(
       "UPDATE cases SET status = 'closed', closed_ms = ?2, updated_ms = ?2, outcome = ?3, "

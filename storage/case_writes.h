@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -18,6 +19,18 @@ absl::Status ValidateNewCase(const NewCase& c);
 // CreateCase at time `now_ms`: a replay (same request_id and fingerprint) returns the stored
 // case with replayed=true and writes nothing; another fingerprint is ALREADY_EXISTS.
 absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, int64_t now_ms);
+
+// Appends `e` to the event log at the batch's head.
+absl::Status Append(WriteContext& ctx, const NewEvent& e);
+// An event of case `c` (payload: canonical JSON without personal data).
+NewEvent CaseEvent(const CaseRecord& c, std::string_view actor, int64_t now_ms, std::string type,
+                   std::string payload);
+
+// Inserts a pending assignment of case `c` and its "assignment.created" event (deadline
+// counted from now_ms). replaces_id: the assignment it takes over from, or 0.
+absl::StatusOr<AssignmentRecord> InsertAssignment(WriteContext& ctx, const CaseRecord& c,
+                                                  const NewAssignment& a, std::string_view actor,
+                                                  int64_t now_ms, int64_t replaces_id);
 
 absl::StatusOr<EventRecord> ApplyAddNote(WriteContext& ctx, std::string_view case_number,
                                          std::string_view actor, std::string_view text,

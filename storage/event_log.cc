@@ -13,7 +13,7 @@ void AppendNetstring(std::string_view bytes, std::string* out) {
 // Columns shared by the event queries, in EventFromRow's order.
 constexpr const char* kEventColumns =
     "e.seq, COALESCE(e.case_id, 0), COALESCE(c.case_number, ''), e.time_ms, e.actor, e.type, "
-    "e.payload, e.private, e.prev_hash, e.hash";
+    "e.payload, e.private, e.prev_hash, e.hash, COALESCE(e.desk_id, '')";
 
 EventRecord EventFromRow(const sqlite::Statement& row) {
   EventRecord e;
@@ -27,6 +27,7 @@ EventRecord EventFromRow(const sqlite::Statement& row) {
   e.private_data = row.Blob(7);
   e.prev_hash = row.Text(8);
   e.hash = row.Text(9);
+  e.desk_id = row.Text(10);
   return e;
 }
 
@@ -78,13 +79,14 @@ absl::StatusOr<EventRecord> AppendEvent(sqlite::Connection& db, ChainHead& head,
   r.type = e.type;
   r.payload = e.payload;
   r.private_data = e.private_data;
+  r.desk_id = e.desk_id;
   r.prev_hash = head.hash;
   r.hash = EventHash(r.prev_hash, CanonicalEventBytes(r.seq, r.case_number, r.time_ms, r.actor,
                                                       r.type, r.payload));
 
   absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
       "INSERT INTO events (seq, case_id, time_ms, actor, type, payload, private, prev_hash, "
-      "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "hash, desk_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt(1, r.seq).BindInt(3, r.time_ms).BindText(4, r.actor).BindText(5, r.type);
   stmt->BindText(6, r.payload).BindText(8, r.prev_hash).BindText(9, r.hash);
@@ -97,6 +99,11 @@ absl::StatusOr<EventRecord> AppendEvent(sqlite::Connection& db, ChainHead& head,
     stmt->BindBlob(7, r.private_data);
   } else {
     stmt->BindNull(7);
+  }
+  if (!r.desk_id.empty()) {
+    stmt->BindText(10, r.desk_id);
+  } else {
+    stmt->BindNull(10);
   }
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   head.seq = r.seq;
@@ -121,12 +128,35 @@ absl::StatusOr<std::vector<EventRecord>> LoadCaseEvents(sqlite::Connection& db, 
   return events;
 }
 
+absl::StatusOr<std::vector<EventRecord>> LoadDeskEvents(sqlite::Connection& db,
+                                                         const std::vector<std::string>& desks,
+                                                         int64_t after_seq, int limit) {
+  std::string in;
+  for (size_t i = 0; i < desks.size(); ++i) AppendTo(&in, i == 0 ? "" : ", ", "?", i + 3);
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      Concat("SELECT ", kEventColumns,
+             " FROM events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.desk_id IN (", in,
+             ") AND e.seq > ?1 ORDER BY e.seq LIMIT ?2"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, after_seq).BindInt(2, limit);
+  for (size_t i = 0; i < desks.size(); ++i) stmt->BindText(static_cast<int>(i) + 3, desks[i]);
+  std::vector<EventRecord> events;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    events.push_back(EventFromRow(*stmt));
+  }
+  return events;
+}
+
 absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
   // One cursor over the seq order: SQLite steps through the table, so memory stays flat
   // however long the log is.
   absl::StatusOr<sqlite::Statement> stmt =
       db.Prepare(Concat("SELECT ", kEventColumns,
-                        " FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.seq"));
+                        ", COALESCE(json_extract(e.payload, '$.desk_id'), '') "
+                        "FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.seq"));
   if (!stmt.ok()) return stmt.status();
   VerifyResult result;
   result.head_hash = kGenesisHash;
@@ -154,6 +184,9 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
         EventHash(e.prev_hash,
                   CanonicalEventBytes(e.seq, e.case_number, e.time_ms, e.actor, e.type, e.payload));
     if (hash != e.hash) return fail(e.seq, "hash mismatch");
+    // desk_id is an index of the hashed payload (desk streams read through it): it must say
+    // what the payload says, or a desk could silently miss an event.
+    if (e.desk_id != stmt->Text(11)) return fail(e.seq, "desk_id does not match the payload");
     result.head_hash = e.hash;
     ++result.events_checked;
     ++expected_seq;

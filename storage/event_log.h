@@ -54,6 +54,7 @@ struct NewEvent {
   std::string type;
   std::string payload;       // canonical JSON
   std::string private_data;  // "" for none (stored as NULL)
+  std::string desk_id;       // assignment events: the desk concerned (the payload's desk_id)
 };
 
 // Inserts `e` as event head.seq + 1 chained to head.hash; advances `head` on success.
@@ -61,6 +62,12 @@ absl::StatusOr<EventRecord> AppendEvent(sqlite::Connection& db, ChainHead& head,
 
 // Events of one case, oldest first.
 absl::StatusOr<std::vector<EventRecord>> LoadCaseEvents(sqlite::Connection& db, int64_t case_id);
+
+// Events concerning any of `desks` (non-empty) with seq > after_seq, in seq order, at most
+// `limit`.
+absl::StatusOr<std::vector<EventRecord>> LoadDeskEvents(sqlite::Connection& db,
+                                                         const std::vector<std::string>& desks,
+                                                         int64_t after_seq, int limit);
 
 // Walks every event in seq order, one row at a time, recomputing hashes and links.
 absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db);

@@ -41,6 +41,9 @@ struct NewCase {
   std::string routing_version;  // table version label; empty for inquiries
   std::string routing_trace;    // opaque bytes (serialized trace, no personal data)
   std::vector<NewAssignment> assignments;  // non-empty for reports, empty for inquiries
+  // The reporter is owed feedback on the outcome (art. 37): a report whose reporter is not
+  // anonymous.
+  bool feedback_wanted = false;
 };
 
 struct AssignmentRecord {
@@ -55,6 +58,9 @@ struct AssignmentRecord {
   int64_t created_ms = 0;
   int64_t ack_deadline_ms = 0;
   int64_t updated_ms = 0;
+  std::string case_number;
+  int64_t replaces_id = 0;  // the assignment this one took over from; 0 for none
+  std::string outcome;      // set when resolved
 };
 
 struct CaseRecord {
@@ -77,6 +83,8 @@ struct CaseRecord {
   std::string outcome;
   std::string outcome_summary;
   std::vector<AssignmentRecord> assignments;  // oldest first
+  bool feedback_wanted = false;
+  int64_t feedback_ms = 0;  // when feedback to the reporter was recorded; 0: not yet
   // True when CreateCase found the request_id already stored and returned that case.
   bool replayed = false;
 };
@@ -93,6 +101,7 @@ struct EventRecord {
                              // by "private_sha256" in the payload; empty when none
   std::string prev_hash;     // hex
   std::string hash;          // hex SHA-256 over prev_hash and the canonical bytes
+  std::string desk_id;       // the desk an assignment event concerns; empty otherwise
 };
 
 struct CaseFilter {
@@ -103,6 +112,30 @@ struct CaseFilter {
   std::string jurisdiction_prefix;  // any child's code starts with it
   std::string desk_id;              // has an assignment to this desk
   std::string created_by;           // recorded by this principal
+  bool feedback_due = false;        // resolved or closed, reporter owed feedback, not given
+};
+
+// Assignment statuses from which a desk can still act.
+inline bool IsOpenAssignmentStatus(const std::string& status) {
+  return status == "pending" || status == "acknowledged";
+}
+
+struct AssignmentFilter {
+  std::vector<std::string> desk_ids;  // required: at least one
+  std::vector<std::string> statuses;  // empty: any
+};
+
+struct AssignmentPage {
+  std::vector<AssignmentRecord> assignments;  // newest first (by id)
+  int64_t next_before_id = 0;                 // 0: no more
+};
+
+// What an action on an assignment did.
+struct AssignmentChange {
+  AssignmentRecord assignment;          // after the action
+  std::optional<AssignmentRecord> successor;  // decline / transfer: the new assignment
+  std::string case_status;              // the case's status after the action
+  bool changed = true;                  // false: a repeated acknowledge, nothing written
 };
 
 struct CasePage {

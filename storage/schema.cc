@@ -107,7 +107,32 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_name ON tokens(name);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1};
+// Migration 2: desk work (issue 3). Events name the desk they concern (desk_id, filled from
+// the hashed payload's "desk_id", so it is derived data the verifier can re-check), which
+// lets a desk's stream read its events in seq order through an index. Assignments record
+// whom they took over from and the outcome a desk gave; cases record whether the reporter
+// is owed feedback (art. 37) and when it was given.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE events ADD COLUMN desk_id TEXT;
+UPDATE events SET desk_id = json_extract(payload, '$.desk_id') WHERE type LIKE 'assignment.%';
+CREATE INDEX events_desk ON events(desk_id, seq) WHERE desk_id IS NOT NULL;
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update
+BEFORE UPDATE OF seq, case_id, time_ms, actor, type, payload, prev_hash, hash, desk_id ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+ALTER TABLE assignments ADD COLUMN replaces_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assignments ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+CREATE INDEX assignments_desk_id ON assignments(desk_id, id);
+
+ALTER TABLE cases ADD COLUMN feedback_wanted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN feedback_ms INTEGER;
+CREATE INDEX cases_feedback ON cases(feedback_wanted, status, id) WHERE feedback_ms IS NULL;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "storage/case_rows.h"
 #include "storage/case_writes.h"
+#include "storage/desk_writes.h"
 #include "storage/event_log.h"
 #include "storage/schema.h"
 #include "storage/store_impl.h"
@@ -124,7 +125,113 @@ absl::StatusOr<CaseRecord> Store::CloseCase(std::string_view case_number, std::s
   });
 }
 
+absl::StatusOr<CaseRecord> Store::ReopenCase(std::string_view case_number, std::string_view actor,
+                                             std::string_view reason, const NewAssignment& desk) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (reason.empty()) return absl::InvalidArgumentError("reason is required");
+  if (desk.desk_id.empty()) return absl::InvalidArgumentError("desk_id is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<CaseRecord>([&, clock](WriteContext& ctx) {
+    return ApplyReopen(ctx, case_number, actor, reason, desk, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<CaseRecord> Store::RecordFeedback(std::string_view case_number,
+                                                 std::string_view actor, std::string_view note) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (note.empty()) return absl::InvalidArgumentError("note is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<CaseRecord>([&, clock](WriteContext& ctx) {
+    return ApplyRecordFeedback(ctx, case_number, actor, note, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<EventRecord> Store::RecordCaseAccess(int64_t case_id, std::string_view actor,
+                                                    std::string_view role,
+                                                    std::string_view rpc) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<EventRecord>([&, clock](WriteContext& ctx) {
+    return ApplyRecordAccess(ctx, case_id, actor, role, rpc, clock->NowMillis());
+  });
+}
+
+// --- Desk work -----------------------------------------------------------------------
+
+absl::StatusOr<AssignmentRecord> Store::GetAssignment(int64_t id) {
+  return impl_->Read([id](sqlite::Connection& db) { return LoadAssignment(db, id); });
+}
+
+absl::StatusOr<AssignmentPage> Store::ListAssignments(const AssignmentFilter& filter,
+                                                      int page_size, int64_t before_id) {
+  return impl_->Read([&](sqlite::Connection& db) {
+    return QueryAssignments(db, filter, page_size, before_id);
+  });
+}
+
+absl::StatusOr<AssignmentChange> Store::AcknowledgeAssignment(int64_t id, std::string_view actor) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<AssignmentChange>([&, clock](WriteContext& ctx) {
+    return ApplyAcknowledge(ctx, id, actor, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<EventRecord> Store::PostAssignmentUpdate(int64_t id, std::string_view actor,
+                                                        std::string_view kind,
+                                                        std::string_view text) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (kind.empty()) return absl::InvalidArgumentError("kind is required");
+  if (text.empty()) return absl::InvalidArgumentError("text is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<EventRecord>([&, clock](WriteContext& ctx) {
+    return ApplyPostUpdate(ctx, id, actor, kind, text, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<AssignmentChange> Store::HandOffAssignment(int64_t id, std::string_view actor,
+                                                          std::string_view new_status,
+                                                          std::string_view reason,
+                                                          const NewAssignment& successor) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (reason.empty()) return absl::InvalidArgumentError("reason is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<AssignmentChange>([&, clock](WriteContext& ctx) {
+    return ApplyHandOff(ctx, id, actor, new_status, reason, successor, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<AssignmentChange> Store::ResolveAssignment(int64_t id, std::string_view actor,
+                                                          std::string_view outcome,
+                                                          std::string_view summary) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  if (outcome.empty()) return absl::InvalidArgumentError("outcome is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<AssignmentChange>([&, clock](WriteContext& ctx) {
+    return ApplyResolve(ctx, id, actor, outcome, summary, clock->NowMillis());
+  });
+}
+
 // --- Audit log -----------------------------------------------------------------------
+
+absl::StatusOr<std::vector<EventRecord>> Store::ListDeskEvents(
+    const std::vector<std::string>& desks, int64_t after_seq, int limit) {
+  if (desks.empty()) return absl::InvalidArgumentError("desks is required");
+  if (limit < 1 || limit > 10000) return absl::InvalidArgumentError("limit must be 1..10000");
+  return impl_->Read([&](sqlite::Connection& db) {
+    return LoadDeskEvents(db, desks, after_seq, limit);
+  });
+}
+
+absl::StatusOr<int64_t> Store::HeadSeq() {
+  return impl_->Read([](sqlite::Connection& db) {
+    return db.QueryInt("SELECT COALESCE(max(seq), 0) FROM events");
+  });
+}
+
+void Store::SetCommitListener(std::function<void(int64_t head_seq)> listener) {
+  impl_->writer->SetCommitListener(std::move(listener));
+}
 
 absl::StatusOr<std::vector<EventRecord>> Store::GetCaseHistory(std::string_view case_number) {
   return impl_->Read(

@@ -78,7 +78,55 @@ class Store {
                                        std::string_view outcome, std::string_view summary,
                                        bool withdraw_open);
 
+  // Reopens a resolved or closed report ("case.reopened", reason private) and assigns it
+  // to `desk` (a new pending assignment). FAILED_PRECONDITION naming the status otherwise.
+  absl::StatusOr<CaseRecord> ReopenCase(std::string_view case_number, std::string_view actor,
+                                        std::string_view reason, const NewAssignment& desk);
+
+  // Records that the reporter was given feedback ("feedback.given", note private).
+  // FAILED_PRECONDITION unless feedback is due (wanted, not given, case resolved or closed).
+  absl::StatusOr<CaseRecord> RecordFeedback(std::string_view case_number, std::string_view actor,
+                                            std::string_view note);
+
+  // Records a read of the case ("case.viewed": actor, role, rpc) durably, before the caller
+  // shows the case to anyone.
+  absl::StatusOr<EventRecord> RecordCaseAccess(int64_t case_id, std::string_view actor,
+                                               std::string_view role, std::string_view rpc);
+
+  // --- Desk work (desk_writes.h has the lifecycle) ------------------------------------
+
+  // One assignment with its case number. NOT_FOUND when there is none.
+  absl::StatusOr<AssignmentRecord> GetAssignment(int64_t id);
+  // Assignments of filter.desk_ids, newest first, ids below `before_id` (0: from the newest).
+  absl::StatusOr<AssignmentPage> ListAssignments(const AssignmentFilter& filter, int page_size,
+                                                 int64_t before_id);
+  absl::StatusOr<AssignmentChange> AcknowledgeAssignment(int64_t id, std::string_view actor);
+  absl::StatusOr<EventRecord> PostAssignmentUpdate(int64_t id, std::string_view actor,
+                                                   std::string_view kind,
+                                                   std::string_view text);
+  // new_status: "declined" or "transferred"; `successor` takes the work over.
+  absl::StatusOr<AssignmentChange> HandOffAssignment(int64_t id, std::string_view actor,
+                                                     std::string_view new_status,
+                                                     std::string_view reason,
+                                                     const NewAssignment& successor);
+  absl::StatusOr<AssignmentChange> ResolveAssignment(int64_t id, std::string_view actor,
+                                                     std::string_view outcome,
+                                                     std::string_view summary);
+
   // --- Audit log ---------------------------------------------------------------------
+
+  // Events concerning any of `desks` (non-empty) after `after_seq`, in seq order, at most
+  // `limit` (1..10000). What a desk's stream replays.
+  absl::StatusOr<std::vector<EventRecord>> ListDeskEvents(const std::vector<std::string>& desks,
+                                                          int64_t after_seq, int limit);
+
+  // The sequence number of the last committed event (0 when there is none).
+  absl::StatusOr<int64_t> HeadSeq();
+
+  // Called on the writer thread after every committed batch, with the head sequence number.
+  // It must be quick and must not write to the store. Replaces any earlier listener; an
+  // empty function removes it.
+  void SetCommitListener(std::function<void(int64_t head_seq)> listener);
 
   // Events of one case, oldest first. NOT_FOUND for an unknown case.
   absl::StatusOr<std::vector<EventRecord>> GetCaseHistory(std::string_view case_number);

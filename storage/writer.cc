@@ -33,6 +33,11 @@ void Writer::Submit(Apply apply, Done done) {
   done(absl::UnavailableError("the store is closing"));
 }
 
+void Writer::SetCommitListener(std::function<void(int64_t)> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listener_ = std::move(listener);
+}
+
 int64_t Writer::batches() const {
   std::lock_guard<std::mutex> lock(mu_);
   return batches_;
@@ -78,6 +83,7 @@ absl::Status Writer::ApplyOne(Op& op) {
 
 void Writer::RunBatch(std::vector<Op>& batch) {
   std::vector<absl::Status> results(batch.size());
+  bool committed = false;
   {
     std::unique_lock<std::mutex> db_lock;
     if (db_mutex_ != nullptr) db_lock = std::unique_lock<std::mutex>(*db_mutex_);
@@ -107,6 +113,7 @@ void Writer::RunBatch(std::vector<Op>& batch) {
       if (!results[i].ok() && !db_.InTransaction()) batch_status = results[i];
     }
     if (batch_status.ok()) batch_status = txn->Commit();
+    committed = batch_status.ok();
     txn.reset();  // rolls back if still open
     if (!batch_status.ok()) {
       for (absl::Status& r : results) {
@@ -122,6 +129,20 @@ void Writer::RunBatch(std::vector<Op>& batch) {
       batch[i].done(std::move(results[i]));
     } catch (...) {
       // A completion must not take the writer thread down; nothing to report it to.
+    }
+  }
+  if (committed) {
+    std::function<void(int64_t)> listener;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      listener = listener_;
+    }
+    if (listener) {
+      try {
+        listener(head_.seq);
+      } catch (...) {
+        // Same as a completion: never take the writer down.
+      }
     }
   }
 }

@@ -45,6 +45,9 @@ class Writer {
   // The write connection, for readers of an in-memory database (under `db_mutex` only).
   sqlite::Connection& connection() { return db_; }
 
+  // Runs on the writer thread after each committed batch, with the chain head's seq.
+  void SetCommitListener(std::function<void(int64_t)> listener);
+
   // Number of transactions attempted so far (for tests of the grouping).
   int64_t batches() const;
 
@@ -67,6 +70,7 @@ class Writer {
   std::deque<Op> queue_;   // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   int64_t batches_ = 0;    // guarded by mu_
+  std::function<void(int64_t)> listener_;  // guarded by mu_
   std::thread thread_;     // last: starts after everything above is built
 };
 

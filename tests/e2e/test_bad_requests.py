@@ -181,10 +181,19 @@ class BadRequestTest(unittest.TestCase):
         call = lambda: self.intake.CloseCase(req, metadata=metadata(self.op), timeout=10)  # noqa
         self.refused(call, grpc.StatusCode.PERMISSION_DENIED, "CloseCase", "operator")
 
-    def test_agency_may_not_read_cases(self):
-        req = intake_pb2.GetCaseRequest(case_number=self.case.case_number)
+    def test_agency_may_not_read_cases_of_other_desks(self):
+        # A case routed only to 东城区 (110101) desks does not exist for 朝阳's police: the
+        # answer is word for word the one for a case number that was never issued.
+        other = self.intake.SubmitReport(submit_request(sample_report(jurisdiction="110101")),
+                                         metadata=metadata(self.op), timeout=10)
+        self.assertNotIn("police-110105", [a.desk_id for a in other.assignments])
+        req = intake_pb2.GetCaseRequest(case_number=other.case_number)
         call = lambda: self.intake.GetCase(req, metadata=metadata(self.agency), timeout=10)  # noqa
-        self.refused(call, grpc.StatusCode.PERMISSION_DENIED, "GetCase", "agency")
+        hidden = self.refused(call, grpc.StatusCode.NOT_FOUND, other.case_number)
+        missing_number = "HL-2000-999999"
+        req = intake_pb2.GetCaseRequest(case_number=missing_number)
+        missing = self.refused(call, grpc.StatusCode.NOT_FOUND, missing_number)
+        self.assertEqual(hidden.replace(other.case_number, "N"), missing.replace(missing_number, "N"))
 
     # --- reading ------------------------------------------------------------------------
 

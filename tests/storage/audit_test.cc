@@ -98,11 +98,14 @@ TEST_CASE("A forged event with a recomputed hash breaks the next link") {
     const int64_t time = raw.QueryInt("SELECT time_ms FROM events WHERE seq = 7");
     const std::string actor = raw.QueryText("SELECT actor FROM events WHERE seq = 7");
     const std::string type = raw.QueryText("SELECT type FROM events WHERE seq = 7");
-    const std::string payload = "{}";
+    // A forger who knows the format keeps desk_id consistent with the payload, so only the
+    // broken link can give the forgery away.
+    const std::string desk = raw.QueryText("SELECT COALESCE(desk_id, '') FROM events WHERE seq = 7");
+    const std::string payload = desk.empty() ? "{}" : "{\"desk_id\":\"" + desk + "\"}";
     const std::string hash =
         EventHash(prev, CanonicalEventBytes(7, number, time, actor, type, payload));
-    REQUIRE(raw.Exec("UPDATE events SET payload = '{}', hash = '" + hash + "' WHERE seq = 7") ==
-            SQLITE_OK);
+    REQUIRE(raw.Exec("UPDATE events SET payload = '" + payload + "', hash = '" + hash +
+                     "' WHERE seq = 7") == SQLITE_OK);
   }
   const VerifyResult result = Verify(db.path());
   CHECK_FALSE(result.ok);

@@ -1,0 +1,326 @@
+#include "server/assignment_stream.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+
+#include "proto/enum_names.h"
+#include "server/grpc_status.h"
+#include "server/mapping.h"
+
+namespace hotline::server {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kPageSize = 128;  // events read per store query
+constexpr std::string_view kCursorPrefix = "v1.";
+
+void SetTime(int64_t millis, google::protobuf::Timestamp* out) {
+  *out = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(millis);
+}
+
+// The status an assignment had right after `e`: the payload says so for every event but
+// "assignment.created" (pending) and "assignment.withdrawn" (withdrawn), which predate it.
+std::string StatusAfter(const storage::EventRecord& e) {
+  std::string status = PayloadString(e, "status");
+  if (!status.empty()) return status;
+  const std::string suffix = e.type.substr(e.type.find('.') + 1);
+  return suffix == "created" ? "pending" : suffix;
+}
+
+}  // namespace
+
+class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsResponse> {
+ public:
+  WatchReactor(StreamHub* hub, storage::Store* store, std::vector<std::string> desks,
+               int64_t after_seq, std::chrono::seconds heartbeat, std::string caller)
+      : hub_(hub),
+        store_(store),
+        desks_(std::move(desks)),
+        heartbeat_(heartbeat),
+        caller_(std::move(caller)),
+        fetched_seq_(after_seq),
+        last_sent_seq_(after_seq),
+        last_write_(Clock::now()) {}
+
+  void Begin() {
+    hub_->Add(this);
+    Pump();
+  }
+
+  // Hub thread: the log's head moved to `head`.
+  void OnHead(int64_t head) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_head_ = std::max(known_head_, head);
+      if (head <= scanned_) return;
+    }
+    Pump();
+  }
+
+  // Hub thread: sends a heartbeat when idle and silent for the interval.
+  void MaybeHeartbeat(Clock::time_point now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finish_requested_ || writing_ || !queue_.empty()) return;
+    if (now - last_write_ < heartbeat_) return;
+    current_.Clear();
+    current_.set_cursor(StreamHub::Cursor(last_sent_seq_));
+    SetTime(std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count(),
+            current_.mutable_heartbeat()->mutable_time());
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  // Ends the stream (server shutting down): UNAVAILABLE, so clients reconnect.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    RequestFinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                     "the server is shutting down; reconnect with your cursor"));
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writing_ = false;
+      last_write_ = Clock::now();
+      if (!ok) RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+      if (finish_requested_) {
+        FinishIfIdleLocked();
+        return;
+      }
+    }
+    Pump();
+  }
+
+  void OnCancel() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    RequestFinishLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    hub_->Remove(this);
+    spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
+                 caller_, desks_.size(), events_sent_, StreamHub::Cursor(last_sent_seq_),
+                 static_cast<int>(final_status_.error_code()));
+    delete this;
+  }
+
+ private:
+  // Fills the queue from the log when it is empty, and starts the next write.
+  void Pump() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (finish_requested_ || writing_) return;
+      if (!queue_.empty()) break;
+      if (fetching_) {
+        refetch_ = true;  // the fetch in flight may predate a commit: go again after it
+        return;
+      }
+      fetching_ = true;
+      refetch_ = false;
+      const int64_t after = fetched_seq_;
+      const int64_t head_before = known_head_;
+      lock.unlock();
+      absl::Status error;
+      std::deque<v1::WatchAssignmentsResponse> page;
+      bool full = false;
+      int64_t last = after;
+      Fetch(after, &page, &full, &last, &error);
+      lock.lock();
+      fetching_ = false;
+      if (!error.ok()) {
+        RequestFinishLocked(ToGrpcStatus(absl::UnavailableError(
+            "cannot read the event log; reconnect with your cursor")));
+        FinishIfIdleLocked();
+        return;
+      }
+      fetched_seq_ = last;
+      for (auto& r : page) queue_.push_back(std::move(r));
+      if (!full) scanned_ = std::max(scanned_, head_before);
+      if (queue_.empty() && !full && !refetch_) return;  // caught up: wait for the hub
+    }
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    last_sent_seq_ = current_.event().seq();
+    ++events_sent_;
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  // Reads the next page of events after `after` (no lock held).
+  void Fetch(int64_t after, std::deque<v1::WatchAssignmentsResponse>* out, bool* full,
+             int64_t* last, absl::Status* error) {
+    absl::StatusOr<std::vector<storage::EventRecord>> events =
+        store_->ListDeskEvents(desks_, after, kPageSize);
+    if (!events.ok()) {
+      *error = events.status();
+      return;
+    }
+    *full = static_cast<int>(events->size()) == kPageSize;
+    std::map<std::string, v1::CaseSummary> cases;  // per page: one read per case
+    for (const storage::EventRecord& e : *events) {
+      *last = e.seq;
+      v1::WatchAssignmentsResponse r;
+      r.set_cursor(StreamHub::Cursor(e.seq));
+      v1::AssignmentEvent* ev = r.mutable_event();
+      ev->set_seq(e.seq);
+      ev->set_type(e.type);
+      SetTime(e.time_ms, ev->mutable_time());
+      ev->set_actor(e.actor);
+      const std::string id_text = PayloadString(e, "assignment_id");
+      const int64_t id = id_text.empty() ? 0 : std::stoll(id_text);
+      absl::StatusOr<storage::AssignmentRecord> a = store_->GetAssignment(id);
+      if (!a.ok()) {
+        *error = a.status();
+        return;
+      }
+      v1::Assignment* assignment = ev->mutable_assignment();
+      *assignment = ToAssignmentProto(*a);
+      assignment->set_status(static_cast<v1::AssignmentStatus>(
+          proto::ParseShortName(v1::AssignmentStatus_descriptor(), StatusAfter(e)).value_or(0)));
+      if (e.type == "assignment.updated") {
+        ev->set_update_kind(static_cast<v1::UpdateKind>(
+            proto::ParseShortName(v1::UpdateKind_descriptor(), PayloadString(e, "kind"))
+                .value_or(0)));
+      }
+      auto it = cases.find(e.case_number);
+      if (it == cases.end()) {
+        absl::StatusOr<storage::CaseRecord> c = store_->GetCase(e.case_number);
+        if (!c.ok()) {
+          *error = c.status();
+          return;
+        }
+        it = cases.emplace(e.case_number, ToCaseSummary(*c)).first;
+      }
+      *ev->mutable_case_summary() = it->second;
+      out->push_back(std::move(r));
+    }
+  }
+
+  void RequestFinishLocked(grpc::Status status) {
+    if (finish_requested_) return;
+    finish_requested_ = true;
+    final_status_ = std::move(status);
+    FinishIfIdleLocked();
+  }
+
+  // Finish may not overlap a write: it runs once the write in flight is done.
+  void FinishIfIdleLocked() {
+    if (finished_ || writing_ || fetching_) return;
+    finished_ = true;
+    Finish(final_status_);
+  }
+
+  StreamHub* const hub_;
+  storage::Store* const store_;
+  const std::vector<std::string> desks_;
+  const std::chrono::seconds heartbeat_;
+  const std::string caller_;
+
+  std::mutex mu_;
+  std::deque<v1::WatchAssignmentsResponse> queue_;  // guarded by mu_
+  v1::WatchAssignmentsResponse current_;            // the write in flight; guarded by mu_
+  int64_t fetched_seq_;     // last seq read into the queue; guarded by mu_
+  int64_t last_sent_seq_;   // cursor of the last event written; guarded by mu_
+  int64_t known_head_ = 0;  // guarded by mu_
+  int64_t scanned_ = -1;    // the log is read up to here (nothing more for us); guarded by mu_
+  int64_t events_sent_ = 0;
+  Clock::time_point last_write_;  // guarded by mu_
+  bool writing_ = false;          // guarded by mu_
+  bool fetching_ = false;         // guarded by mu_
+  bool refetch_ = false;          // guarded by mu_
+  bool finish_requested_ = false;  // guarded by mu_
+  bool finished_ = false;          // guarded by mu_
+  grpc::Status final_status_;      // guarded by mu_
+};
+
+StreamHub::StreamHub(storage::Store* store) : store_(store) {
+  if (absl::StatusOr<int64_t> head = store_->HeadSeq(); head.ok()) head_seq_ = *head;
+  store_->SetCommitListener([this](int64_t head) {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    head_seq_ = std::max(head_seq_, head);
+    head_changed_ = true;
+    cv_.notify_one();
+  });
+  thread_ = std::thread([this] { Run(); });
+}
+
+StreamHub::~StreamHub() {
+  store_->SetCommitListener({});
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    stopping_ = true;
+    cv_.notify_one();
+  }
+  thread_.join();
+}
+
+grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(
+    std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
+    std::string caller_name) {
+  auto* reactor = new WatchReactor(this, store_, std::move(desks), after_seq, heartbeat,
+                                   std::move(caller_name));
+  reactor->Begin();
+  return reactor;
+}
+
+void StreamHub::Add(WatchReactor* watcher) {
+  std::lock_guard<std::mutex> lock(watchers_mu_);
+  watchers_.insert(watcher);
+}
+
+void StreamHub::Remove(WatchReactor* watcher) {
+  std::lock_guard<std::mutex> lock(watchers_mu_);
+  watchers_.erase(watcher);
+}
+
+void StreamHub::CloseAll() {
+  std::lock_guard<std::mutex> lock(watchers_mu_);
+  for (WatchReactor* w : watchers_) w->Close();
+}
+
+std::string StreamHub::Cursor(int64_t seq) { return std::string(kCursorPrefix) + std::to_string(seq); }
+
+std::optional<int64_t> StreamHub::ParseCursor(const std::string& cursor) {
+  if (cursor.size() <= kCursorPrefix.size() || cursor.size() > kCursorPrefix.size() + 18 ||
+      cursor.compare(0, kCursorPrefix.size(), kCursorPrefix) != 0) {
+    return std::nullopt;
+  }
+  int64_t seq = 0;
+  for (size_t i = kCursorPrefix.size(); i < cursor.size(); ++i) {
+    if (cursor[i] < '0' || cursor[i] > '9') return std::nullopt;
+    seq = seq * 10 + (cursor[i] - '0');
+  }
+  return seq;
+}
+
+void StreamHub::Run() {
+  for (;;) {
+    bool changed = false;
+    int64_t head = 0;
+    {
+      std::unique_lock<std::mutex> lock(head_mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(250),
+                   [this] { return stopping_ || head_changed_; });
+      if (stopping_) return;
+      changed = head_changed_;
+      head_changed_ = false;
+      head = head_seq_;
+    }
+    const Clock::time_point now = Clock::now();
+    std::lock_guard<std::mutex> lock(watchers_mu_);
+    for (WatchReactor* w : watchers_) {
+      if (changed) w->OnHead(head);
+      w->MaybeHeartbeat(now);
+    }
+  }
+}
+
+}  // namespace hotline::server

@@ -1,0 +1,76 @@
+// Desk.WatchAssignments: a server-streaming reactor fed from the audit event log.
+//
+// Each watcher keeps a cursor (the seq of the last event it sent). It reads its desks'
+// events after the cursor from the store in pages and writes them one at a time; when it has
+// caught up it waits. The store's commit listener wakes the StreamHub, whose thread wakes
+// every idle watcher that is behind the new head, and sends heartbeats to watchers that have
+// been silent for their interval. Nothing is held only in memory: a watcher that reconnects
+// with its last cursor, to this process or to a restarted one, reads the same log.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/support/server_callback.h>
+
+#include "hotline/v1/desk.pb.h"
+#include "storage/store.h"
+
+namespace hotline::server {
+
+class WatchReactor;
+
+// Wakes watchers on commits and sends heartbeats. Thread-safe.
+class StreamHub {
+ public:
+  // Installs itself as `store`'s commit listener and starts its thread.
+  explicit StreamHub(storage::Store* store);
+  // Removes the listener and stops the thread. Every watcher must be gone (the gRPC server
+  // has been shut down).
+  ~StreamHub();
+  StreamHub(const StreamHub&) = delete;
+  StreamHub& operator=(const StreamHub&) = delete;
+
+  // Starts a watch; the reactor deletes itself when the call is done.
+  grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(
+      std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
+      std::string caller_name);
+
+  void Add(WatchReactor* watcher);
+  void Remove(WatchReactor* watcher);
+
+  // Ends every stream with UNAVAILABLE (call before shutting the gRPC server down, so
+  // watchers reconnect elsewhere instead of holding the shutdown for its grace period).
+  void CloseAll();
+
+  // The cursor text for a sequence number, and back (nullopt: not a cursor of this format).
+  static std::string Cursor(int64_t seq);
+  static std::optional<int64_t> ParseCursor(const std::string& cursor);
+
+ private:
+  void Run();
+
+  storage::Store* store_;
+  // The commit listener runs on the store's writer thread and takes only head_mu_, which is
+  // never held across store reads, so streams never slow down writes.
+  std::mutex head_mu_;
+  std::condition_variable cv_;
+  int64_t head_seq_ = 0;       // guarded by head_mu_
+  bool head_changed_ = false;  // guarded by head_mu_
+  bool stopping_ = false;      // guarded by head_mu_
+  // Held while the hub thread calls into watchers; a watcher removes itself under it before
+  // it is deleted.
+  std::mutex watchers_mu_;
+  std::set<WatchReactor*> watchers_;  // guarded by watchers_mu_
+  std::thread thread_;
+};
+
+}  // namespace hotline::server

@@ -1,0 +1,326 @@
+#include "server/desk_service.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "proto/enum_names.h"
+#include "router/router.h"
+#include "server/call_log.h"
+#include "server/case_access.h"
+#include "server/grpc_status.h"
+#include "server/mapping.h"
+#include "server/validation.h"
+
+namespace hotline::server {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr std::chrono::seconds kDefaultHeartbeat{15};
+
+const std::initializer_list<Role> kReaders = {Role::kAgency, Role::kSupervisor, Role::kAuditor};
+const std::initializer_list<Role> kActors = {Role::kAgency, Role::kSupervisor};
+
+// The desks a watch or list covers. Agencies: the requested desks, each one of theirs, or all
+// of theirs when none is named. Supervisors and auditors: the requested desks, which must be
+// in the routing table in force.
+absl::StatusOr<std::vector<std::string>> ScopeDesks(
+    const Caller& caller, const google::protobuf::RepeatedPtrField<std::string>& requested,
+    const router::RoutingTable& table) {
+  std::vector<std::string> desks;
+  if (caller.role == Role::kAgency) {
+    if (requested.empty()) return caller.principal.desks;
+    for (int i = 0; i < requested.size(); ++i) {
+      if (!MayActForDesk(caller, requested[i])) {
+        return absl::PermissionDeniedError(fmt::format(
+            "desk_ids[{}]: desk '{}' is not one of the desks your token acts for", i,
+            requested[i]));
+      }
+      desks.push_back(requested[i]);
+    }
+    return desks;
+  }
+  if (requested.empty()) return absl::InvalidArgumentError("desk_ids: name at least one desk");
+  for (int i = 0; i < requested.size(); ++i) {
+    if (table.FindDesk(requested[i]) == nullptr) {
+      return absl::InvalidArgumentError(fmt::format(
+          "desk_ids[{}]: unknown desk '{}' (not in routing table {})", i, requested[i],
+          table.version));
+    }
+    desks.push_back(requested[i]);
+  }
+  return desks;
+}
+
+std::string FilterKey(const v1::ListAssignmentsRequest& r) {
+  v1::ListAssignmentsRequest filters = r;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  return Sha256Hex(filters.SerializeAsString()).substr(0, 12);
+}
+
+absl::StatusOr<int64_t> ParsePageToken(const v1::ListAssignmentsRequest& r) {
+  if (r.page_token().empty()) return 0;
+  const std::string& token = r.page_token();
+  const size_t dot = token.find('.');
+  int64_t before = 0;
+  bool ok = dot != std::string::npos && dot > 0 && dot <= 18;
+  for (size_t i = 0; ok && i < dot; ++i) {
+    ok = token[i] >= '0' && token[i] <= '9';
+    before = before * 10 + (token[i] - '0');
+  }
+  if (!ok || before <= 0) return absl::InvalidArgumentError("page_token: malformed");
+  if (token.substr(dot + 1) != FilterKey(r)) {
+    return absl::InvalidArgumentError("page_token: was issued for different filters");
+  }
+  return before;
+}
+
+void FillChange(const storage::AssignmentChange& change, v1::AssignmentChange* out) {
+  *out->mutable_assignment() = ToAssignmentProto(change.assignment);
+  if (change.successor) *out->mutable_successor() = ToAssignmentProto(*change.successor);
+  out->set_case_status(static_cast<v1::CaseStatus>(
+      proto::ParseShortName(v1::CaseStatus_descriptor(), change.case_status).value_or(0)));
+}
+
+// Desks that already hold an open assignment of the case (a decline skips them).
+std::vector<std::string> OpenDesks(const storage::CaseRecord& c) {
+  std::vector<std::string> desks;
+  for (const storage::AssignmentRecord& a : c.assignments) {
+    if (storage::IsOpenAssignmentStatus(a.status)) desks.push_back(a.desk_id);
+  }
+  return desks;
+}
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssignments(
+    grpc::CallbackServerContext* context, const v1::WatchAssignmentsRequest* request) {
+  static constexpr std::string_view kRpc = "WatchAssignments";
+  const auto refuse = [&](std::string_view caller, const absl::Status& status) {
+    LogCall(kRpc, caller, "", status);
+    auto* reactor = new RefusedStream<v1::WatchAssignmentsResponse>();
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  auto caller = deps_.auth->Check(*context, kReaders, kRpc);
+  if (!caller.ok()) return refuse("-", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return refuse(name, s);
+  if (absl::Status s = ValidateWatchAssignments(*request); !s.ok()) return refuse(name, s);
+  int64_t after = 0;
+  if (!request->after_cursor().empty()) {
+    std::optional<int64_t> seq = StreamHub::ParseCursor(request->after_cursor());
+    absl::StatusOr<int64_t> head = deps_.store->HeadSeq();
+    if (!head.ok()) return refuse(name, head.status());
+    if (!seq) {
+      return refuse(name, absl::InvalidArgumentError(
+                              "after_cursor: not a cursor this server issued (expected the "
+                              "cursor of a WatchAssignmentsResponse, e.g. \"v1.1234\")"));
+    }
+    if (*seq > *head) {
+      return refuse(name, absl::InvalidArgumentError(fmt::format(
+                              "after_cursor: {} is ahead of the event log (last event {}); was "
+                              "it issued by another database?",
+                              request->after_cursor(), *head)));
+    }
+    after = *seq;
+  }
+  auto desks = ScopeDesks(*caller, request->desk_ids(), *deps_.routing->Get());
+  if (!desks.ok()) return refuse(name, desks.status());
+  const std::chrono::seconds heartbeat = request->heartbeat_seconds() == 0
+                                             ? kDefaultHeartbeat
+                                             : std::chrono::seconds(request->heartbeat_seconds());
+  LogCall(kRpc, name, "", absl::OkStatus());
+  return hub_->Watch(*std::move(desks), after, heartbeat, name);
+}
+
+grpc::ServerUnaryReactor* DeskService::ListAssignments(grpc::CallbackServerContext* context,
+                                                       const v1::ListAssignmentsRequest* request,
+                                                       v1::ListAssignmentsResponse* response) {
+  static constexpr std::string_view kRpc = "ListAssignments";
+  auto caller = deps_.auth->Check(*context, kReaders, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateListAssignments(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  absl::StatusOr<int64_t> before = ParsePageToken(*request);
+  if (!before.ok()) return FinishCall(context, kRpc, name, "", before.status());
+  auto desks = ScopeDesks(*caller, request->desk_ids(), *deps_.routing->Get());
+  if (!desks.ok()) return FinishCall(context, kRpc, name, "", desks.status());
+  storage::AssignmentFilter filter;
+  filter.desk_ids = *std::move(desks);
+  for (int status : request->statuses()) {
+    filter.statuses.push_back(proto::ShortName(static_cast<v1::AssignmentStatus>(status)));
+  }
+  const int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+  auto page = deps_.store->ListAssignments(filter, page_size, *before);
+  if (!page.ok()) return FinishCall(context, kRpc, name, "", page.status());
+  for (const storage::AssignmentRecord& a : page->assignments) {
+    absl::StatusOr<storage::CaseRecord> c = deps_.store->GetCase(a.case_number);
+    if (!c.ok()) return FinishCall(context, kRpc, name, "", c.status());
+    v1::AssignmentWithCase* item = response->add_assignments();
+    *item->mutable_assignment() = ToAssignmentProto(a);
+    *item->mutable_case_summary() = ToCaseSummary(*c);
+  }
+  if (page->next_before_id != 0) {
+    response->set_next_page_token(fmt::format("{}.{}", page->next_before_id, FilterKey(*request)));
+  }
+  return FinishCall(context, kRpc, name, "", absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* DeskService::GetAssignment(grpc::CallbackServerContext* context,
+                                                     const v1::GetAssignmentRequest* request,
+                                                     v1::GetAssignmentResponse* response) {
+  static constexpr std::string_view kRpc = "GetAssignment";
+  auto caller = deps_.auth->Check(*context, kReaders, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateAssignmentId(request->assignment_id()); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  auto c = deps_.store->GetCase(a->case_number);
+  if (!c.ok()) return FinishCall(context, kRpc, name, a->case_number, c.status());
+  if (absl::Status s = RecordRead(*deps_.store, *caller, c->id, "Desk.GetAssignment"); !s.ok()) {
+    return FinishCall(context, kRpc, name, a->case_number, s);
+  }
+  auto events = deps_.store->GetCaseHistory(a->case_number);
+  if (!events.ok()) return FinishCall(context, kRpc, name, a->case_number, events.status());
+  *response->mutable_assignment() = ToAssignmentProto(*a);
+  // Desk answers never carry the reporter's identity, whoever asks (art. 74).
+  *response->mutable_case_() = ToCaseProto(*c, CaseView::kRedactReporter);
+  const std::string id_text = std::to_string(a->id);
+  for (const storage::EventRecord& e : *events) {
+    if (e.type != "assignment.updated" || PayloadString(e, "assignment_id") != id_text) continue;
+    v1::AssignmentUpdate* u = response->add_updates();
+    *u = ToUpdateProto(e, a->id, PayloadString(e, "kind"));
+    if (caller->role == Role::kAuditor) u->clear_text();  // auditors check the record only
+  }
+  return FinishCall(context, kRpc, name, a->case_number, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* DeskService::Acknowledge(grpc::CallbackServerContext* context,
+                                                   const v1::AcknowledgeRequest* request,
+                                                   v1::AssignmentChange* response) {
+  static constexpr std::string_view kRpc = "Acknowledge";
+  auto caller = deps_.auth->Check(*context, kActors, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateAssignmentId(request->assignment_id()); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  auto change = deps_.store->AcknowledgeAssignment(a->id, name);
+  if (change.ok()) FillChange(*change, response);
+  return FinishCall(context, kRpc, name, a->case_number, change.status());
+}
+
+grpc::ServerUnaryReactor* DeskService::PostUpdate(grpc::CallbackServerContext* context,
+                                                  const v1::PostUpdateRequest* request,
+                                                  v1::AssignmentUpdate* response) {
+  static constexpr std::string_view kRpc = "PostUpdate";
+  auto caller = deps_.auth->Check(*context, kActors, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidatePostUpdate(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  const std::string kind = proto::ShortName(request->kind());
+  auto event = deps_.store->PostAssignmentUpdate(a->id, name, kind, request->text());
+  if (event.ok()) *response = ToUpdateProto(*event, a->id, kind);
+  return FinishCall(context, kRpc, name, a->case_number, event.status());
+}
+
+grpc::ServerUnaryReactor* DeskService::Decline(grpc::CallbackServerContext* context,
+                                               const v1::DeclineRequest* request,
+                                               v1::AssignmentChange* response) {
+  static constexpr std::string_view kRpc = "Decline";
+  auto caller = deps_.auth->Check(*context, kActors, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateDecline(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  auto c = deps_.store->GetCase(a->case_number);
+  if (!c.ok()) return FinishCall(context, kRpc, name, a->case_number, c.status());
+  // Re-route: the next target of the rule that chose this desk, else the centre desk. The
+  // store re-checks the assignment's status inside its transaction.
+  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+  std::optional<router::RoutedTarget> next = router::NextTargetAfterDecline(
+      *table, a->rule_id, a->desk_id, c->jurisdictions, OpenDesks(*c));
+  storage::NewAssignment successor;
+  if (next) successor = ToNewAssignment(*next);
+  auto change =
+      deps_.store->HandOffAssignment(a->id, name, "declined", request->reason(), successor);
+  if (change.ok()) FillChange(*change, response);
+  return FinishCall(context, kRpc, name, a->case_number, change.status());
+}
+
+grpc::ServerUnaryReactor* DeskService::Transfer(grpc::CallbackServerContext* context,
+                                                const v1::TransferRequest* request,
+                                                v1::AssignmentChange* response) {
+  static constexpr std::string_view kRpc = "Transfer";
+  auto caller = deps_.auth->Check(*context, kActors, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateTransfer(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+  const router::Desk* to = table->FindDesk(request->to_desk_id());
+  if (to == nullptr) {
+    return FinishCall(context, kRpc, name, a->case_number,
+                      absl::InvalidArgumentError(fmt::format(
+                          "to_desk_id: unknown desk '{}' (not in routing table {})",
+                          request->to_desk_id(), table->version)));
+  }
+  if (to->id == a->desk_id) {
+    return FinishCall(context, kRpc, name, a->case_number,
+                      absl::InvalidArgumentError(fmt::format(
+                          "to_desk_id: '{}' is the assignment's own desk", to->id)));
+  }
+  storage::NewAssignment successor = DeskAssignment(
+      *table, *to, a->rule_id,
+      fmt::format("transferred from {} by {} (assignment {})", a->desk_id, name, a->id));
+  auto change =
+      deps_.store->HandOffAssignment(a->id, name, "transferred", request->reason(), successor);
+  if (change.ok()) FillChange(*change, response);
+  return FinishCall(context, kRpc, name, a->case_number, change.status());
+}
+
+grpc::ServerUnaryReactor* DeskService::Resolve(grpc::CallbackServerContext* context,
+                                               const v1::ResolveRequest* request,
+                                               v1::AssignmentChange* response) {
+  static constexpr std::string_view kRpc = "Resolve";
+  auto caller = deps_.auth->Check(*context, kActors, kRpc);
+  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
+  if (absl::Status s = ValidateResolve(*request); !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
+  }
+  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
+  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
+  auto change =
+      deps_.store->ResolveAssignment(a->id, name, request->outcome(), request->summary());
+  if (change.ok()) FillChange(*change, response);
+  return FinishCall(context, kRpc, name, a->case_number, change.status());
+}
+
+}  // namespace hotline::server

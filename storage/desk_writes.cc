@@ -1,0 +1,305 @@
+#include "storage/desk_writes.h"
+
+#include <optional>
+#include <string>
+
+#include "storage/case_rows.h"
+#include "storage/case_writes.h"
+#include "storage/crypto.h"
+#include "storage/json.h"
+#include "storage/str_util.h"
+
+namespace hotline::storage {
+namespace {
+
+absl::Status WrongStatus(const AssignmentRecord& a, std::string_view wanted) {
+  return absl::FailedPreconditionError(Concat("assignment ", a.id, " is ", a.status, "; ", wanted));
+}
+
+// The assignment and its case, refusing work on a closed case.
+struct Loaded {
+  AssignmentRecord assignment;
+  CaseRecord c;
+};
+
+absl::StatusOr<Loaded> LoadForAction(sqlite::Connection& db, int64_t id) {
+  absl::StatusOr<AssignmentRecord> a = LoadAssignment(db, id);
+  if (!a.ok()) return a.status();
+  absl::StatusOr<CaseRecord> c = LoadCaseById(db, a->case_id, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  if (c->status == "closed") {
+    return absl::FailedPreconditionError(
+        Concat("case ", c->case_number, " is closed; assignment ", id, " is ", a->status));
+  }
+  return Loaded{*std::move(a), *std::move(c)};
+}
+
+absl::Status SetAssignmentStatus(sqlite::Connection& db, int64_t id, std::string_view status,
+                                 std::string_view outcome, int64_t now_ms) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "UPDATE assignments SET status = ?2, outcome = ?3, updated_ms = ?4 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, id).BindText(2, status).BindText(3, outcome).BindInt(4, now_ms);
+  return stmt->Run();
+}
+
+// An assignment event: desk_id in the payload and in the indexed column, the status after
+// the event, and `private_text` (if any) beside it, committed to by its hash.
+absl::StatusOr<EventRecord> AppendAssignmentEvent(WriteContext& ctx, const CaseRecord& c,
+                                                  const AssignmentRecord& a,
+                                                  std::string_view actor, int64_t now_ms,
+                                                  std::string type, JsonObject payload,
+                                                  std::string_view private_text) {
+  payload.Add("assignment_id", a.id).Add("desk_id", a.desk_id);
+  if (!private_text.empty()) payload.Add("private_sha256", Sha256Hex(private_text));
+  NewEvent e = CaseEvent(c, actor, now_ms, std::move(type), payload.Finish());
+  e.desk_id = a.desk_id;
+  e.private_data = std::string(private_text);
+  return AppendEvent(ctx.db, ctx.head, e);
+}
+
+// Re-derives the case status after an assignment changed; records "case.status_changed"
+// when it moved. Returns the status now.
+absl::StatusOr<std::string> RefreshCaseStatus(WriteContext& ctx, int64_t case_id,
+                                              std::string_view actor, int64_t now_ms) {
+  absl::StatusOr<CaseRecord> c = LoadCaseById(ctx.db, case_id, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  if (c->status == "closed") return c->status;
+  const std::string status = DeriveCaseStatus(*c);
+  absl::StatusOr<sqlite::Statement> stmt =
+      ctx.db.Prepare("UPDATE cases SET status = ?2, updated_ms = ?3 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, case_id).BindText(2, status).BindInt(3, now_ms);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (status != c->status) {
+    std::string payload = JsonObject().Add("from", c->status).Add("to", status).Finish();
+    if (absl::Status s =
+            Append(ctx, CaseEvent(*c, actor, now_ms, "case.status_changed", std::move(payload)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<AssignmentChange> Finish(WriteContext& ctx, int64_t id, std::string_view actor,
+                                        int64_t now_ms) {
+  AssignmentChange change;
+  absl::StatusOr<AssignmentRecord> a = LoadAssignment(ctx.db, id);
+  if (!a.ok()) return a.status();
+  change.assignment = *std::move(a);
+  absl::StatusOr<std::string> status = RefreshCaseStatus(ctx, change.assignment.case_id, actor,
+                                                         now_ms);
+  if (!status.ok()) return status.status();
+  change.case_status = *std::move(status);
+  return change;
+}
+
+}  // namespace
+
+std::string DeriveCaseStatus(const CaseRecord& c) {
+  bool open = false, taken_up = false, resolved = false;
+  for (const AssignmentRecord& a : c.assignments) {
+    if (IsOpenAssignmentStatus(a.status)) open = true;
+    if (a.status == "acknowledged" || a.status == "resolved") taken_up = true;
+    if (a.status == "resolved") resolved = true;
+  }
+  if (open) return taken_up ? "in_progress" : "routed";
+  return resolved ? "resolved" : "routed";
+}
+
+absl::StatusOr<AssignmentChange> ApplyAcknowledge(WriteContext& ctx, int64_t id,
+                                                  std::string_view actor, int64_t now_ms) {
+  absl::StatusOr<Loaded> l = LoadForAction(ctx.db, id);
+  if (!l.ok()) return l.status();
+  if (l->assignment.status == "acknowledged") {
+    AssignmentChange same;
+    same.assignment = l->assignment;
+    same.case_status = l->c.status;
+    same.changed = false;
+    return same;
+  }
+  if (l->assignment.status != "pending") {
+    return WrongStatus(l->assignment, "only a pending assignment can be acknowledged");
+  }
+  if (absl::Status s = SetAssignmentStatus(ctx.db, id, "acknowledged", "", now_ms); !s.ok()) {
+    return s;
+  }
+  JsonObject payload;
+  payload.Add("status", "acknowledged");
+  payload.Add("late", now_ms > l->assignment.ack_deadline_ms ? "yes" : "no");
+  if (auto e = AppendAssignmentEvent(ctx, l->c, l->assignment, actor, now_ms,
+                                     "assignment.acknowledged", std::move(payload), "");
+      !e.ok()) {
+    return e.status();
+  }
+  return Finish(ctx, id, actor, now_ms);
+}
+
+absl::StatusOr<EventRecord> ApplyPostUpdate(WriteContext& ctx, int64_t id, std::string_view actor,
+                                            std::string_view kind, std::string_view text,
+                                            int64_t now_ms) {
+  absl::StatusOr<Loaded> l = LoadForAction(ctx.db, id);
+  if (!l.ok()) return l.status();
+  if (l->assignment.status != "acknowledged") {
+    return WrongStatus(l->assignment, "updates are posted on an acknowledged assignment");
+  }
+  absl::StatusOr<sqlite::Statement> touch =
+      ctx.db.Prepare("UPDATE assignments SET updated_ms = ?2 WHERE id = ?1");
+  if (!touch.ok()) return touch.status();
+  touch->BindInt(1, id).BindInt(2, now_ms);
+  if (absl::Status s = touch->Run(); !s.ok()) return s;
+  JsonObject payload;
+  payload.Add("kind", kind).Add("status", "acknowledged");
+  return AppendAssignmentEvent(ctx, l->c, l->assignment, actor, now_ms, "assignment.updated",
+                               std::move(payload), text);
+}
+
+absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id,
+                                              std::string_view actor, std::string_view new_status,
+                                              std::string_view reason,
+                                              const NewAssignment& successor, int64_t now_ms) {
+  if (new_status != "declined" && new_status != "transferred") {
+    return absl::InvalidArgumentError("a hand-off is declined or transferred");
+  }
+  absl::StatusOr<Loaded> l = LoadForAction(ctx.db, id);
+  if (!l.ok()) return l.status();
+  const AssignmentRecord& a = l->assignment;
+  if (!IsOpenAssignmentStatus(a.status)) {
+    return WrongStatus(a, Concat("only a pending or acknowledged assignment can be ",
+                                 new_status == "declined" ? "declined" : "transferred"));
+  }
+  const bool has_successor = !successor.desk_id.empty();
+  if (has_successor && successor.desk_id == a.desk_id) {
+    return absl::InvalidArgumentError(Concat("the successor desk must differ from ", a.desk_id));
+  }
+  if (!has_successor) {
+    // Declining without a successor is allowed only while another desk still works on the
+    // case: a case must never be left without an open hand-off.
+    bool other_open = false;
+    for (const AssignmentRecord& other : l->c.assignments) {
+      if (other.id != a.id && IsOpenAssignmentStatus(other.status)) other_open = true;
+    }
+    if (new_status != "declined" || !other_open) {
+      return absl::FailedPreconditionError(
+          Concat("assignment ", a.id, " is ", a.status, " and no other desk is left to take ",
+                 "the case; transfer it to a named desk instead"));
+    }
+  }
+  if (absl::Status s = SetAssignmentStatus(ctx.db, id, new_status, "", now_ms); !s.ok()) return s;
+  JsonObject payload;
+  payload.Add("status", new_status).Add("to_desk_id", successor.desk_id);  // "" for none
+  if (auto e = AppendAssignmentEvent(ctx, l->c, a, actor, now_ms,
+                                     Concat("assignment.", new_status), std::move(payload), reason);
+      !e.ok()) {
+    return e.status();
+  }
+  std::optional<AssignmentRecord> next;
+  if (has_successor) {
+    absl::StatusOr<AssignmentRecord> inserted =
+        InsertAssignment(ctx, l->c, successor, actor, now_ms, a.id);
+    if (!inserted.ok()) return inserted.status();
+    next = *std::move(inserted);
+  }
+  absl::StatusOr<AssignmentChange> change = Finish(ctx, id, actor, now_ms);
+  if (!change.ok()) return change;
+  change->successor = std::move(next);
+  return change;
+}
+
+absl::StatusOr<AssignmentChange> ApplyResolve(WriteContext& ctx, int64_t id,
+                                              std::string_view actor, std::string_view outcome,
+                                              std::string_view summary, int64_t now_ms) {
+  absl::StatusOr<Loaded> l = LoadForAction(ctx.db, id);
+  if (!l.ok()) return l.status();
+  if (l->assignment.status != "acknowledged") {
+    return WrongStatus(l->assignment,
+                       l->assignment.status == "pending"
+                           ? "acknowledge it before resolving it"
+                           : "only an acknowledged assignment can be resolved");
+  }
+  if (absl::Status s = SetAssignmentStatus(ctx.db, id, "resolved", outcome, now_ms); !s.ok()) {
+    return s;
+  }
+  JsonObject payload;
+  payload.Add("status", "resolved").Add("outcome", outcome);
+  if (auto e = AppendAssignmentEvent(ctx, l->c, l->assignment, actor, now_ms,
+                                     "assignment.resolved", std::move(payload), summary);
+      !e.ok()) {
+    return e.status();
+  }
+  return Finish(ctx, id, actor, now_ms);
+}
+
+absl::StatusOr<CaseRecord> ApplyReopen(WriteContext& ctx, std::string_view case_number,
+                                       std::string_view actor, std::string_view reason,
+                                       const NewAssignment& desk, int64_t now_ms) {
+  absl::StatusOr<CaseRecord> c = LoadCaseByNumber(ctx.db, case_number, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  if (c->kind != "report") {
+    return absl::FailedPreconditionError(
+        Concat("case ", c->case_number, " is an inquiry; only reports are reopened"));
+  }
+  if (c->status != "resolved" && c->status != "closed") {
+    return absl::FailedPreconditionError(Concat("case ", c->case_number, " is ", c->status,
+                                                "; only a resolved or closed case is reopened"));
+  }
+  absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
+      "UPDATE cases SET status = 'routed', closed_ms = NULL, outcome = '', outcome_summary = '', "
+      "feedback_ms = NULL, updated_ms = ?2 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, c->id).BindInt(2, now_ms);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  NewEvent e = CaseEvent(*c, actor, now_ms, "case.reopened",
+                         JsonObject()
+                             .Add("from", c->status)
+                             .Add("desk_id_assigned", desk.desk_id)
+                             .Add("private_sha256", Sha256Hex(reason))
+                             .Finish());
+  e.private_data = std::string(reason);
+  if (absl::Status s = Append(ctx, e); !s.ok()) return s;
+  absl::StatusOr<AssignmentRecord> a = InsertAssignment(ctx, *c, desk, actor, now_ms, 0);
+  if (!a.ok()) return a.status();
+  return LoadCaseById(ctx.db, c->id, CaseView::kFull);
+}
+
+absl::StatusOr<CaseRecord> ApplyRecordFeedback(WriteContext& ctx, std::string_view case_number,
+                                               std::string_view actor, std::string_view note,
+                                               int64_t now_ms) {
+  absl::StatusOr<CaseRecord> c = LoadCaseByNumber(ctx.db, case_number, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  if (!c->feedback_wanted) {
+    return absl::FailedPreconditionError(
+        Concat("case ", c->case_number, " owes no feedback (anonymous reporter or an inquiry)"));
+  }
+  if (c->feedback_ms != 0) {
+    return absl::FailedPreconditionError(
+        Concat("feedback for case ", c->case_number, " was already recorded"));
+  }
+  if (c->status != "resolved" && c->status != "closed") {
+    return absl::FailedPreconditionError(Concat("case ", c->case_number, " is ", c->status,
+                                                "; feedback is due once it is resolved"));
+  }
+  absl::StatusOr<sqlite::Statement> stmt =
+      ctx.db.Prepare("UPDATE cases SET feedback_ms = ?2, updated_ms = ?2 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, c->id).BindInt(2, now_ms);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  NewEvent e = CaseEvent(*c, actor, now_ms, "feedback.given",
+                         JsonObject().Add("private_sha256", Sha256Hex(note)).Finish());
+  e.private_data = std::string(note);
+  if (absl::Status s = Append(ctx, e); !s.ok()) return s;
+  return LoadCaseById(ctx.db, c->id, CaseView::kFull);
+}
+
+absl::StatusOr<EventRecord> ApplyRecordAccess(WriteContext& ctx, int64_t case_id,
+                                              std::string_view actor, std::string_view role,
+                                              std::string_view rpc, int64_t now_ms) {
+  absl::StatusOr<CaseRecord> c = LoadCaseById(ctx.db, case_id, CaseView::kSummary);
+  if (!c.ok()) return c.status();
+  return AppendEvent(ctx.db, ctx.head,
+                     CaseEvent(*c, actor, now_ms, "case.viewed",
+                               JsonObject().Add("role", role).Add("rpc", rpc).Finish()));
+}
+
+}  // namespace hotline::storage

@@ -1,0 +1,60 @@
+// Desk work, run by the writer thread inside a write's savepoint: the assignment lifecycle
+// (case.proto AssignmentStatus), the case status that follows from it, reopening, feedback to
+// the reporter (art. 37) and reads of a case recorded as access events. Each function checks
+// the current state inside the transaction, so two desks acting at once cannot both win: the
+// loser gets FAILED_PRECONDITION naming the status it found.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "storage/records.h"
+#include "storage/writer.h"
+
+namespace hotline::storage {
+
+// pending -> acknowledged. Already acknowledged: returned unchanged (changed=false).
+absl::StatusOr<AssignmentChange> ApplyAcknowledge(WriteContext& ctx, int64_t id,
+                                                  std::string_view actor, int64_t now_ms);
+
+// An "assignment.updated" event on an acknowledged assignment; `kind` is a short name
+// ("investigation_finding", "home_visit", "action_taken", "note"), `text` its private part.
+absl::StatusOr<EventRecord> ApplyPostUpdate(WriteContext& ctx, int64_t id, std::string_view actor,
+                                            std::string_view kind, std::string_view text,
+                                            int64_t now_ms);
+
+// pending|acknowledged -> `new_status` ("declined" or "transferred"), and `successor` as a new
+// pending assignment of the same case that replaces it. `reason` is private. A decline may
+// have no successor (empty desk_id) only while another assignment of the case is open.
+absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id,
+                                              std::string_view actor, std::string_view new_status,
+                                              std::string_view reason,
+                                              const NewAssignment& successor, int64_t now_ms);
+
+// acknowledged -> resolved with an outcome code; `summary` is private.
+absl::StatusOr<AssignmentChange> ApplyResolve(WriteContext& ctx, int64_t id,
+                                              std::string_view actor, std::string_view outcome,
+                                              std::string_view summary, int64_t now_ms);
+
+// resolved|closed -> routed, with a new pending assignment (`desk`). `reason` is private.
+absl::StatusOr<CaseRecord> ApplyReopen(WriteContext& ctx, std::string_view case_number,
+                                       std::string_view actor, std::string_view reason,
+                                       const NewAssignment& desk, int64_t now_ms);
+
+// Feedback due -> given ("feedback.given"); `note` is private.
+absl::StatusOr<CaseRecord> ApplyRecordFeedback(WriteContext& ctx, std::string_view case_number,
+                                               std::string_view actor, std::string_view note,
+                                               int64_t now_ms);
+
+// A "case.viewed" event: who (actor, role) read the case through which rpc.
+absl::StatusOr<EventRecord> ApplyRecordAccess(WriteContext& ctx, int64_t case_id,
+                                              std::string_view actor, std::string_view role,
+                                              std::string_view rpc, int64_t now_ms);
+
+// The case status the assignments imply (an open case only): routed while nothing was taken
+// up, in_progress once a desk acknowledged and work is open, resolved when nothing is open
+// and some desk resolved its part.
+std::string DeriveCaseStatus(const CaseRecord& c);
+
+}  // namespace hotline::storage

@@ -1,5 +1,6 @@
 #include "router/loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -40,7 +41,8 @@ class DocumentParser {
 
   void Parse(const toml::table& root) {
     CheckKeys(root, "the top level",
-              {"version", "default_ack_deadline", "jurisdiction", "desk", "rule"}, sink_);
+              {"version", "default_ack_deadline", "jurisdiction", "desk", "rule", "expect"},
+              sink_);
     if (auto version = ReadString(root, "version", "the file", true, 1, sink_)) {
       table_.version = version->value;
     }
@@ -55,6 +57,9 @@ class DocumentParser {
     }
     for (const toml::table* t : ReadTables(root, "rule", "the top level", sink_)) {
       ParseRule(*t);
+    }
+    for (const toml::table* t : ReadTables(root, "expect", "the top level", sink_)) {
+      ParseExpectation(*t);
     }
   }
 
@@ -114,7 +119,8 @@ class DocumentParser {
   void ParseRule(const toml::table& t) {
     const int line = LineOf(t);
     CheckKeys(t, "[[rule]]",
-              {"id", "description", "cites", "continue", "default", "when", "targets"}, sink_);
+              {"id", "description", "cites", "continue", "default", "when", "targets", "escalate"},
+              sink_);
     Rule rule;
     rule.line = line;
     if (auto id = ReadString(t, "id", "[[rule]]", true, line, sink_)) {
@@ -157,7 +163,76 @@ class DocumentParser {
     for (const toml::table* target : ReadTables(t, "targets", where, sink_)) {
       ParseTarget(*target, where, rule.targets);
     }
+    for (const toml::table* step : ReadTables(t, "escalate", where, sink_)) {
+      ParseTarget(*step, Cat(where, " escalate"), rule.escalation);
+    }
     table_.rules.push_back(std::move(rule));
+  }
+
+  void ParseExpectation(const toml::table& t) {
+    const int line = LineOf(t);
+    CheckKeys(t, "[[expect]]",
+              {"name", "categories", "urgency", "reporter", "jurisdiction", "age",
+               "attends_school", "desks"},
+              sink_);
+    Expectation e;
+    e.line = line;
+    if (auto name = ReadString(t, "name", "[[expect]]", true, line, sink_)) e.name = name->value;
+    const std::string where =
+        e.name.empty() ? Cat("[[expect]] at line ", line) : Cat("expectation '", e.name, "'");
+    if (!t.contains("categories")) sink_.Error(line, Cat(where, " is missing 'categories'"));
+    e.categories =
+        VocabularyList(t, "categories", where, "category", &CategoryIndex, KnownCategories());
+    if (auto urgency = ReadString(t, "urgency", where, true, line, sink_)) {
+      if (UrgencyIndex(urgency->value) < 0) {
+        sink_.Error(urgency->line, Cat("unknown urgency '", urgency->value, "' in ", where,
+                                       "; known: ", JoinNames(KnownUrgencies())));
+      }
+      e.urgency = urgency->value;
+    }
+    if (auto reporter = ReadString(t, "reporter", where, false, line, sink_)) {
+      if (ReporterKindIndex(reporter->value) < 0) {
+        sink_.Error(reporter->line, Cat("unknown reporter kind '", reporter->value, "' in ",
+                                        where, "; known: ", JoinNames(KnownReporterKinds())));
+      }
+      e.reporter_kind = reporter->value;
+    }
+    if (auto code = ReadString(t, "jurisdiction", where, true, line, sink_)) {
+      if (!IsWellFormedJurisdiction(code->value)) {
+        sink_.Error(code->line, Cat(MalformedCode(code->value), " (in ", where, ")"));
+      } else if (listed_codes_.count(code->value) == 0) {
+        sink_.Error(code->line, Cat("jurisdiction ", code->value, " in ", where,
+                                    " is not listed in [[jurisdiction]]"));
+      }
+      e.jurisdiction = code->value;
+    }
+    if (const toml::node* age = t.get("age")) {
+      if (age->is_integer()) {
+        const int64_t years = *age->value<int64_t>();
+        if (years < 0 || years > 17) {
+          sink_.Error(LineOf(*age), Cat("age ", years, " in ", where, " is outside 0..17"));
+        } else {
+          e.age_min = e.age_max = static_cast<int>(years);
+        }
+      } else {
+        Conditions range;
+        ParseAge(*age, where, range);
+        e.age_min = range.age_min;
+        e.age_max = range.age_max;
+      }
+    }
+    e.attends_school = ReadBool(t, "attends_school", where, sink_);
+    if (auto desks = ReadStringList(t, "desks", where, sink_)) {
+      for (const LinedString& desk : *desks) {
+        if (desk_ids_.count(desk.value) == 0) {
+          sink_.Error(desk.line, Cat(where, " expects unknown desk '", desk.value, "'"));
+        }
+        e.desks.push_back(desk.value);
+      }
+    } else {
+      sink_.Error(line, Cat(where, " is missing 'desks' (the desks the report must reach)"));
+    }
+    table_.expectations.push_back(std::move(e));
   }
 
   // Checks each name of a when-list against a vocabulary.
@@ -303,6 +378,22 @@ absl::StatusOr<std::shared_ptr<const RoutingTable>> ParseRoutingTable(
     return absl::InvalidArgumentError(message);
   }
   BuildIndexes(*table);
+  // Routing tests run on the finished table; a failing one refuses it like any error.
+  DiagnosticSink expectations{std::string(file_name)};
+  CheckExpectations(*table, expectations);
+  if (expectations.has_errors()) {
+    std::vector<Diagnostic> all = sorted;
+    std::string message;
+    for (const Diagnostic& d : expectations.Sorted()) {
+      all.push_back(d);
+      if (!message.empty()) message += '\n';
+      message += d.ToString();
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    if (diagnostics != nullptr) *diagnostics = all;
+    return absl::InvalidArgumentError(message);
+  }
   return std::shared_ptr<const RoutingTable>(std::move(table));
 }
 

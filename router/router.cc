@@ -350,3 +350,51 @@ std::optional<RoutedTarget> NextTargetAfterDecline(const RoutingTable& table,
 }
 
 }  // namespace hotline::router
+
+namespace hotline::router {
+
+std::optional<RoutedTarget> EscalationTarget(const RoutingTable& table, const std::string& rule_id,
+                                             const std::string& overdue_desk_id,
+                                             const std::vector<std::string>& jurisdictions,
+                                             const std::vector<std::string>& exclude) {
+  const auto excluded = [&](const std::string& id) {
+    return id == overdue_desk_id ||
+           std::find(exclude.begin(), exclude.end(), id) != exclude.end();
+  };
+  const std::string why =
+      Cat("escalated from ", overdue_desk_id, " (not acknowledged by its deadline)");
+  const Rule* rule = table.FindRule(rule_id);
+  if (rule != nullptr) {
+    for (size_t i = 0; i < rule->escalation.size(); ++i) {
+      const Target& t = rule->escalation[i];
+      const std::string step = Cat(why, ": step ", i + 1, " of rule '", rule->id, "': ");
+      if (!t.desk_id.empty()) {
+        const Desk* d = table.FindDesk(t.desk_id);
+        if (d != nullptr && !excluded(d->id)) {
+          return TargetFor(table, *d, rule->id, t.ack_deadline,
+                           Cat(step, "desk ", d->id, " named by the rule"));
+        }
+        continue;
+      }
+      for (size_t c = 0; c < jurisdictions.size(); ++c) {
+        const Desk* d = table.ResolveType(t.desk_type, jurisdictions[c]);
+        if (d != nullptr && !excluded(d->id)) {
+          return TargetFor(table, *d, rule->id, t.ack_deadline,
+                           Cat(step, "type ", t.desk_type, " resolved at ", d->jurisdiction,
+                               " for child ", c + 1));
+        }
+      }
+    }
+  }
+  const Desk* center = table.CenterDesk(jurisdictions.empty() ? std::string() : jurisdictions[0]);
+  if (center == nullptr || excluded(center->id)) return std::nullopt;
+  return TargetFor(table, *center, rule != nullptr ? rule->id : rule_id, std::nullopt,
+                   Cat(why, ": ",
+                       rule == nullptr ? Cat("rule '", rule_id, "' is not in table ", table.version)
+                       : rule->escalation.empty()
+                           ? Cat("rule '", rule->id, "' has no escalation chain")
+                           : Cat("the escalation chain of rule '", rule->id, "' is used up"),
+                       "; the centre desk ", center->id, " takes it"));
+}
+
+}  // namespace hotline::router

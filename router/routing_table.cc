@@ -128,6 +128,13 @@ const Desk* RoutingTable::ResolveType(const std::string& type, const std::string
   return nullptr;
 }
 
+const Rule* RoutingTable::FindRule(const std::string& id) const {
+  for (const Rule& rule : rules) {
+    if (rule.id == id) return &rule;
+  }
+  return nullptr;
+}
+
 const Desk* RoutingTable::CenterDesk(const std::string& code) const {
   if (const Desk* desk = ResolveType("center", code)) return desk;
   for (const Desk& desk : desks) {

@@ -76,6 +76,25 @@ struct Rule {
   bool continue_evaluation = false;
   // The default rule has no conditions, must be last, and always matches.
   bool is_default = false;
+  // Where a hand-off of this rule goes when its acknowledgement deadline passes, in order
+  // (each step takes the next target not yet holding the case); empty: the centre desk.
+  std::vector<Target> escalation;
+  int line = 0;
+};
+
+// A routing test carried by the table ([[expect]]): the facts of a one-child report and the
+// desks it must reach, exactly. Validation runs every expectation and refuses the table when
+// one fails.
+struct Expectation {
+  std::string name;
+  std::vector<std::string> categories;
+  std::string urgency;
+  std::string reporter_kind = "public";
+  std::string jurisdiction;
+  std::optional<int> age_min;  // unknown age: both unset
+  std::optional<int> age_max;
+  std::optional<bool> attends_school;
+  std::vector<std::string> desks;  // desk ids, in any order
   int line = 0;
 };
 
@@ -86,9 +105,11 @@ struct RoutingTable {
   std::vector<Jurisdiction> jurisdictions;
   std::vector<Desk> desks;
   std::vector<Rule> rules;  // evaluation order; the last one is the default rule
+  std::vector<Expectation> expectations;
 
   // Lookups (built by the loader).
   const Desk* FindDesk(const std::string& id) const;
+  const Rule* FindRule(const std::string& id) const;
   const Jurisdiction* FindJurisdiction(const std::string& code) const;
   // The desk of `type` whose jurisdiction is the longest prefix of `code` (walking up
   // community -> street -> county -> city -> province); nullptr when there is none.

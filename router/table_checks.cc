@@ -1,9 +1,11 @@
 #include "router/table_checks.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 
+#include "router/router.h"
 #include "router/text.h"
 
 namespace hotline::router {
@@ -121,6 +123,96 @@ void CheckReachability(const RoutingTable& table, DiagnosticSink& sink) {
   }
 }
 
+// True when every value of `inner` is in `outer` (both non-empty lists of names).
+bool Subset(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
+  for (const std::string& v : inner) {
+    if (std::find(outer.begin(), outer.end(), v) == outer.end()) return false;
+  }
+  return true;
+}
+
+// True when every report that satisfies `later` also satisfies `earlier` (conservatively:
+// false when unsure), so a stopping `earlier` rule leaves `later` nothing to match.
+bool Covers(const Conditions& earlier, const Conditions& later) {
+  const auto list_covers = [](const std::vector<std::string>& e,
+                              const std::vector<std::string>& l) {
+    return e.empty() || (!l.empty() && Subset(l, e));
+  };
+  if (!list_covers(earlier.categories, later.categories)) return false;
+  if (!list_covers(earlier.urgencies, later.urgencies)) return false;
+  if (!list_covers(earlier.reporter_kinds, later.reporter_kinds)) return false;
+  if (!earlier.jurisdictions.empty()) {
+    if (later.jurisdictions.empty()) return false;
+    for (const std::string& code : later.jurisdictions) {
+      bool inside = false;
+      for (const std::string& prefix : earlier.jurisdictions) {
+        inside = inside || code.compare(0, prefix.size(), prefix) == 0;
+      }
+      if (!inside) return false;
+    }
+  }
+  if (earlier.age_min) {
+    if (!later.age_min || *later.age_min < *earlier.age_min || *later.age_max > *earlier.age_max) {
+      return false;
+    }
+  }
+  if (earlier.attends_school && earlier.attends_school != later.attends_school) return false;
+  return true;
+}
+
+// Warnings: a rule that can never match because an earlier stopping rule takes every report
+// it would match.
+void CheckShadowing(const RoutingTable& table, DiagnosticSink& sink) {
+  for (size_t i = 0; i < table.rules.size(); ++i) {
+    const Rule& later = table.rules[i];
+    if (later.is_default) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const Rule& earlier = table.rules[j];
+      if (earlier.continue_evaluation || earlier.is_default) continue;
+      if (Covers(earlier.when, later.when)) {
+        sink.Warning(later.line,
+                     Cat("rule '", later.id, "' is shadowed by rule '", earlier.id, "' (line ",
+                         earlier.line, "): every report it matches stops at '", earlier.id,
+                         "' first, so it never matches"));
+        break;
+      }
+    }
+  }
+}
+
+// Warnings: a jurisdiction (one no other listed code lies under) where a community target
+// finds no community desk at it or above it.
+void CheckCommunityCoverage(const RoutingTable& table, DiagnosticSink& sink) {
+  bool any_community = false;
+  for (const Desk& desk : table.desks) any_community = any_community || desk.type == "community";
+  if (!any_community) return;  // CheckReachability already warns about the type
+  for (const Jurisdiction& j : table.jurisdictions) {
+    bool has_children = false;
+    for (const Jurisdiction& other : table.jurisdictions) {
+      has_children = has_children || (other.code.size() > j.code.size() &&
+                                       other.code.compare(0, j.code.size(), j.code) == 0);
+    }
+    if (has_children) continue;
+    bool covered = false;
+    for (const Desk& desk : table.desks) {
+      covered = covered || (desk.type == "community" &&
+                            j.code.compare(0, desk.jurisdiction.size(), desk.jurisdiction) == 0);
+    }
+    if (!covered) {
+      sink.Warning(j.line, Cat("jurisdiction ", j.code, " (", j.name,
+                               ") has no community desk at or above it; community targets "
+                               "there fall back to the centre desk"));
+    }
+  }
+}
+
+std::string DeskList(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) out += Cat(i == 0 ? "" : ", ", ids[i]);
+  return out + "]";
+}
+
 }  // namespace
 
 void CheckTable(const RoutingTable& table, DiagnosticSink& sink) {
@@ -128,6 +220,34 @@ void CheckTable(const RoutingTable& table, DiagnosticSink& sink) {
   CheckDesks(table, sink);
   CheckRules(table, sink);
   CheckReachability(table, sink);
+  CheckShadowing(table, sink);
+  CheckCommunityCoverage(table, sink);
+}
+
+void CheckExpectations(const RoutingTable& table, DiagnosticSink& sink) {
+  for (const Expectation& e : table.expectations) {
+    Facts facts;
+    facts.categories = e.categories;
+    facts.urgency = e.urgency;
+    facts.reporter_kind = e.reporter_kind;
+    ChildFacts child;
+    child.jurisdiction = e.jurisdiction;
+    child.age_min = e.age_min;
+    child.age_max = e.age_max;
+    child.attends_school = e.attends_school;
+    facts.children.push_back(child);
+    const Decision decision = Route(table, facts);
+    std::vector<std::string> got;
+    for (const RoutedTarget& t : decision.targets) got.push_back(t.desk_id);
+    if (DeskList(got) == DeskList(e.desks)) continue;
+    std::string matched;
+    for (const RuleStep& step : decision.trace) {
+      if (step.matched) matched += Cat(matched.empty() ? "" : ", ", step.rule_id);
+    }
+    sink.Error(e.line, Cat("expectation '", e.name, "' failed: expected desks ",
+                           DeskList(e.desks), ", routed to ", DeskList(got),
+                           " (rules matched: ", matched, ")"));
+  }
 }
 
 }  // namespace hotline::router

@@ -108,8 +108,10 @@ class ConfigTest(unittest.TestCase):
         lines = read_table()
         i = line_index(lines, r'^id = "default"')
         start = max(j for j in range(i) if lines[j].startswith("[[rule]]"))
-        self.assertFalse(any(l.startswith("[[") for l in lines[i:]), "the default rule is last")
-        path = self.write_table(lines[:start])
+        end = next((j for j in range(i, len(lines)) if lines[j].startswith("[[")), len(lines))
+        self.assertFalse(any(l.startswith("[[rule]]") for l in lines[end:]),
+                         "the default rule is the last rule")
+        path = self.write_table(lines[:start] + lines[end:])
         err = self.start_fails(self.write_config(path))
         # A whole-file problem is pointed at the last rule, the one that should be the default.
         last_rule = max(j for j in range(start) if lines[j].startswith("[[rule]]"))

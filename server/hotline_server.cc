@@ -13,6 +13,7 @@
 #include "server/auth.h"
 #include "server/desk_service.h"
 #include "server/intake_service.h"
+#include "server/routing_admin.h"
 #include "server/routing_snapshot.h"
 #include "storage/store.h"
 
@@ -23,6 +24,7 @@ struct HotlineServer::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RoutingSnapshot> routing;
+  std::unique_ptr<RoutingAdmin> tables;
   std::unique_ptr<StreamHub> hub;  // after the store, before the services that use it
   std::unique_ptr<IntakeService> intake;
   std::unique_ptr<DeskService> desk;
@@ -31,22 +33,6 @@ struct HotlineServer::Impl {
   int port = 0;
   bool stopped = false;
 };
-
-namespace {
-
-// Loads the routing table and logs its warnings (diagnostics hold no personal data), so an
-// administrator sees at start and on SIGHUP what `hotline rules validate` would say.
-absl::StatusOr<std::shared_ptr<const router::RoutingTable>> LoadTable(const std::string& path) {
-  std::vector<router::Diagnostic> diagnostics;
-  auto table = router::LoadRoutingTableFile(path, &diagnostics);
-  if (!table.ok()) return table.status();
-  for (const router::Diagnostic& d : diagnostics) {
-    if (d.severity == router::Diagnostic::Severity::kWarning) spdlog::warn("{}", d.ToString());
-  }
-  return table;
-}
-
-}  // namespace
 
 HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -58,10 +44,6 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   auto impl = std::make_unique<Impl>();
   impl->config = config;
 
-  auto table = LoadTable(config.routing_table);
-  if (!table.ok()) return table.status();
-  impl->routing = std::make_unique<RoutingSnapshot>(*table);
-
   storage::StoreOptions options;
   options.path = config.db_path;
   options.max_batch = config.max_batch;
@@ -70,7 +52,14 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   impl->store = *std::move(store);
   impl->auth = std::make_unique<Authenticator>(impl->store.get());
 
-  ServiceDeps deps{impl->store.get(), impl->auth.get(), impl->routing.get()};
+  // The routing table in force is the latest stored version; an empty database imports
+  // config.routing_table as version 1.
+  impl->routing = std::make_unique<RoutingSnapshot>(ActiveTable{});
+  impl->tables = std::make_unique<RoutingAdmin>(impl->store.get(), impl->routing.get());
+  auto table = impl->tables->LoadAtStart(config.routing_table);
+  if (!table.ok()) return table.status();
+
+  ServiceDeps deps{impl->store.get(), impl->auth.get(), impl->routing.get(), impl->tables.get()};
   impl->hub = std::make_unique<StreamHub>(impl->store.get());
   impl->intake = std::make_unique<IntakeService>(deps);
   impl->desk = std::make_unique<DeskService>(deps, impl->hub.get());
@@ -92,16 +81,20 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   health->SetServingStatus("hotline.v1.Intake", true);
   health->SetServingStatus("hotline.v1.Desk", true);
   health->SetServingStatus("hotline.v1.Admin", true);
-  spdlog::info("routing table {} loaded from {} ({} desks, {} rules)", (*table)->version,
-               config.routing_table, (*table)->desks.size(), (*table)->rules.size());
+  spdlog::info("routing table version {} ({}) in force: {} desks, {} rules, {} routing tests",
+               table->version, table->table->version, table->table->desks.size(),
+               table->table->rules.size(), table->table->expectations.size());
   return std::unique_ptr<HotlineServer>(new HotlineServer(std::move(impl)));
 }
 
 absl::Status HotlineServer::ReloadRoutingTable() {
-  auto table = LoadTable(impl_->config.routing_table);
-  if (!table.ok()) return table.status();
-  impl_->routing->Set(*table);
-  spdlog::info("routing table {} loaded from {}", (*table)->version, impl_->config.routing_table);
+  const int64_t before = impl_->routing->Current().version;
+  auto version = impl_->tables->ApplyFile(impl_->config.routing_table);
+  if (!version.ok()) return version.status();
+  if (*version == before) {
+    spdlog::info("{} is unchanged (routing table version {} stays in force)",
+                 impl_->config.routing_table, before);
+  }
   return absl::OkStatus();
 }
 

@@ -1,5 +1,7 @@
 #include "server/intake_service.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "proto/enum_names.h"
@@ -50,14 +52,19 @@ grpc::ServerUnaryReactor* IntakeService::SubmitReport(grpc::CallbackServerContex
   if (absl::Status s = CheckParsed(*request); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
-  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-  if (absl::Status s = ValidateSubmitReport(*request, *table); !s.ok()) {
+  // One snapshot for the whole request: the table that validates is the one that routes,
+  // and the case records its version.
+  const ActiveTable active = deps_.routing->Current();
+  const router::RoutingTable& table = *active.table;
+  if (absl::Status s = ValidateSubmitReport(*request, table); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
-  const router::Decision decision = router::Route(*table, ToFacts(request->report()));
+  const router::Decision decision = router::Route(table, ToFacts(request->report()));
+  storage::NewCase new_case = ToNewCase(*request, decision, caller->principal.name);
+  new_case.routing_table_version = active.version;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   deps_.store->CreateCaseAsync(
-      ToNewCase(*request, decision, caller->principal.name),
+      std::move(new_case),
       [reactor, response, name = caller->principal.name](absl::StatusOr<storage::CaseRecord> r) {
         if (!r.ok()) return FinishReactor(reactor, kRpc, name, "", r.status());
         *response = ToCaseProto(*r, CaseView::kFull);
@@ -137,6 +144,11 @@ grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* 
   filter.jurisdiction_prefix = request->jurisdiction_prefix();
   filter.desk_id = request->desk_id();
   filter.feedback_due = request->feedback_due();
+  if (request->overdue()) {
+    filter.overdue_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  }
   if (caller->role == Role::kOperator) filter.created_by = name;
   const int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   absl::StatusOr<storage::CasePage> page = deps_.store->ListCases(filter, page_size, *before);
@@ -261,8 +273,17 @@ grpc::ServerUnaryReactor* IntakeService::ReopenCase(grpc::CallbackServerContext*
     return FinishCall(context, kRpc, name, "", s);
   }
   // The desk that takes the reopened case: the named one, else the centre desk.
+  auto existing = deps_.store->GetCase(number);
+  if (!existing.ok()) {
+    return FinishCall(context, kRpc, name, number,
+                      absl::IsNotFound(existing.status())
+                          ? absl::NotFoundError(fmt::format("case {} not found", number))
+                          : existing.status());
+  }
   const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-  const router::Desk* desk = request->desk_id().empty() ? table->CenterDesk("")
+  const std::string first_code =
+      existing->jurisdictions.empty() ? std::string() : existing->jurisdictions.front();
+  const router::Desk* desk = request->desk_id().empty() ? table->CenterDesk(first_code)
                                                         : table->FindDesk(request->desk_id());
   if (desk == nullptr) {
     return FinishCall(context, kRpc, name, number,
@@ -275,9 +296,6 @@ grpc::ServerUnaryReactor* IntakeService::ReopenCase(grpc::CallbackServerContext*
       fmt::format("case reopened by {}; assigned to {}", name,
                   request->desk_id().empty() ? "the centre desk" : "the named desk"));
   auto record = deps_.store->ReopenCase(number, name, request->reason(), assignment);
-  if (absl::IsNotFound(record.status())) {
-    record = absl::NotFoundError(fmt::format("case {} not found", number));
-  }
   if (record.ok()) *response = ToCaseProto(*record, CaseView::kFull);
   return FinishCall(context, kRpc, name, number, record.status());
 }

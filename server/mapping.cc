@@ -175,6 +175,7 @@ v1::Assignment ToAssignmentProto(const storage::AssignmentRecord& r) {
   SetTime(r.updated_ms, a.mutable_update_time());
   a.set_replaces_assignment_id(r.replaces_id);
   a.set_outcome(r.outcome);
+  if (r.overdue_ms != 0) SetTime(r.overdue_ms, a.mutable_overdue_time());
   return a;
 }
 
@@ -226,6 +227,7 @@ v1::Case ToCaseProto(const storage::CaseRecord& r, CaseView view) {
   c.set_outcome(r.outcome);
   c.set_outcome_summary(r.outcome_summary);
   c.set_feedback(FeedbackStateOf(r));
+  c.set_routing_table_version(r.routing_table_version);
   for (const storage::AssignmentRecord& a : r.assignments) {
     *c.add_assignments() = ToAssignmentProto(a);
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/auth.h"
+#include "server/routing_admin.h"
 #include "server/routing_snapshot.h"
 #include "storage/store.h"
 
@@ -11,6 +12,7 @@ struct ServiceDeps {
   storage::Store* store = nullptr;
   const Authenticator* auth = nullptr;
   RoutingSnapshot* routing = nullptr;
+  RoutingAdmin* tables = nullptr;
 };
 
 }  // namespace hotline::server

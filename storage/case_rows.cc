@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kSummaryColumns =
     "c.id, c.case_number, c.kind, c.status, c.channel, c.urgency, c.created_by, c.request_id, "
     "c.created_ms, c.updated_ms, COALESCE(c.closed_ms, 0), c.routing_version, c.outcome, "
-    "c.outcome_summary, c.feedback_wanted, COALESCE(c.feedback_ms, 0)";
+    "c.outcome_summary, c.feedback_wanted, COALESCE(c.feedback_ms, 0), c.routing_table_version";
 constexpr const char* kFullColumns = ", c.detail, c.routing_trace";
 
 CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
@@ -33,9 +33,10 @@ CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
   c.outcome_summary = row.Text(13);
   c.feedback_wanted = row.Int(14) != 0;
   c.feedback_ms = row.Int(15);
+  c.routing_table_version = row.Int(16);
   if (view == CaseView::kFull) {
-    c.detail = row.Blob(16);
-    c.routing_trace = row.Blob(17);
+    c.detail = row.Blob(17);
+    c.routing_trace = row.Blob(18);
   }
   return c;
 }
@@ -121,7 +122,8 @@ namespace {
 
 constexpr const char* kAssignmentColumns =
     "a.id, a.case_id, a.desk_id, a.desk_type, a.desk_name, a.rule_id, a.resolution, a.status, "
-    "a.created_ms, a.ack_deadline_ms, a.updated_ms, c.case_number, a.replaces_id, a.outcome";
+    "a.created_ms, a.ack_deadline_ms, a.updated_ms, c.case_number, a.replaces_id, a.outcome, "
+    "COALESCE(a.overdue_ms, 0)";
 
 AssignmentRecord AssignmentFromRow(const sqlite::Statement& row) {
   AssignmentRecord a;
@@ -139,6 +141,7 @@ AssignmentRecord AssignmentFromRow(const sqlite::Statement& row) {
   a.case_number = row.Text(11);
   a.replaces_id = row.Int(12);
   a.outcome = row.Text(13);
+  a.overdue_ms = row.Int(14);
   return a;
 }
 
@@ -251,6 +254,12 @@ absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& fi
   if (!filter.desk_id.empty()) {
     AppendTo(&sql, " AND c.id IN (SELECT case_id FROM assignments WHERE desk_id = ",
              text_param(filter.desk_id), ")");
+  }
+  if (filter.overdue_at_ms > 0) {
+    AppendTo(&sql,
+             " AND c.id IN (SELECT case_id FROM assignments WHERE status = 'pending' AND "
+             "ack_deadline_ms <= ",
+             filter.overdue_at_ms, ")");
   }
   if (filter.feedback_due) {
     AppendTo(&sql,

@@ -121,8 +121,8 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   absl::StatusOr<sqlite::Statement> insert = db.Prepare(
       "INSERT INTO cases (case_number, kind, status, channel, urgency, created_by, request_id, "
       "request_fingerprint, created_ms, updated_ms, closed_ms, detail, routing_version, "
-      "routing_trace, outcome, outcome_summary, feedback_wanted) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, '', ?15)");
+      "routing_trace, outcome, outcome_summary, feedback_wanted, routing_table_version) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, '', ?15, ?16)");
   if (!insert.ok()) return insert.status();
   insert->BindText(1, rec.case_number).BindText(2, c.kind);
   insert->BindText(3, report ? "routed" : "closed").BindText(4, c.channel);
@@ -136,6 +136,7 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   insert->BindBlob(11, c.detail).BindText(12, c.routing_version).BindBlob(13, c.routing_trace);
   insert->BindText(14, report ? "" : "answered");
   insert->BindInt(15, report && c.feedback_wanted ? 1 : 0);
+  insert->BindInt(16, c.routing_table_version);
   if (absl::Status s = insert->Run(); !s.ok()) return s;
   rec.id = db.LastInsertRowid();
 
@@ -188,11 +189,13 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
     desks.push_back(a.desk_id);
     rules.push_back(a.rule_id);
   }
-  std::string routed = JsonObject()
-                           .Add("table_version", c.routing_version)
-                           .Add("desks", desks)
-                           .Add("rules", Distinct(rules))
-                           .Finish();
+  JsonObject routed_payload;
+  routed_payload.Add("table_version", c.routing_version);
+  if (c.routing_table_version != 0) {
+    routed_payload.Add("routing_table_version", c.routing_table_version);
+  }
+  std::string routed =
+      routed_payload.Add("desks", desks).Add("rules", Distinct(rules)).Finish();
   if (absl::Status s =
           Append(ctx, CaseEvent(rec, c.actor, now_ms, "case.routed", std::move(routed)));
       !s.ok()) {

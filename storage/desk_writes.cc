@@ -302,4 +302,109 @@ absl::StatusOr<EventRecord> ApplyRecordAccess(WriteContext& ctx, int64_t case_id
                                JsonObject().Add("role", role).Add("rpc", rpc).Finish()));
 }
 
+absl::StatusOr<AssignmentChange> ApplyEscalate(WriteContext& ctx, int64_t id,
+                                               const NewAssignment& successor, int64_t now_ms) {
+  static constexpr std::string_view kSystem = "system";
+  absl::StatusOr<Loaded> l = LoadForAction(ctx.db, id);
+  if (!l.ok()) return l.status();
+  const AssignmentRecord& a = l->assignment;
+  if (a.status != "pending") return WrongStatus(a, "only a pending assignment escalates");
+  if (a.ack_deadline_ms > now_ms) {
+    return absl::FailedPreconditionError(Concat("assignment ", a.id, " is not due yet"));
+  }
+  if (a.overdue_ms != 0) {
+    return absl::FailedPreconditionError(Concat("assignment ", a.id, " is already overdue"));
+  }
+  if (successor.desk_id.empty()) {
+    absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
+        "UPDATE assignments SET overdue_ms = ?2, updated_ms = ?2 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, id).BindInt(2, now_ms);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    JsonObject payload;
+    payload.Add("status", "pending").Add("deadline_ms", a.ack_deadline_ms);
+    if (auto e = AppendAssignmentEvent(ctx, l->c, a, kSystem, now_ms, "assignment.overdue",
+                                       std::move(payload), "");
+        !e.ok()) {
+      return e.status();
+    }
+    return Finish(ctx, id, kSystem, now_ms);
+  }
+  if (successor.desk_id == a.desk_id) {
+    return absl::InvalidArgumentError(Concat("the successor desk must differ from ", a.desk_id));
+  }
+  if (absl::Status s = SetAssignmentStatus(ctx.db, id, "escalated", "", now_ms); !s.ok()) {
+    return s;
+  }
+  JsonObject payload;
+  payload.Add("status", "escalated")
+      .Add("deadline_ms", a.ack_deadline_ms)
+      .Add("to_desk_id", successor.desk_id);
+  if (auto e = AppendAssignmentEvent(ctx, l->c, a, kSystem, now_ms, "assignment.escalated",
+                                     std::move(payload), "");
+      !e.ok()) {
+    return e.status();
+  }
+  absl::StatusOr<AssignmentRecord> next = InsertAssignment(ctx, l->c, successor, kSystem, now_ms, id);
+  if (!next.ok()) return next.status();
+  absl::StatusOr<AssignmentChange> change = Finish(ctx, id, kSystem, now_ms);
+  if (!change.ok()) return change;
+  change->successor = *std::move(next);
+  return change;
+}
+
+absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
+    WriteContext& ctx, std::string_view desk_id, const NewAssignment& replacement,
+    std::string_view actor, std::string_view reason, int64_t now_ms) {
+  absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
+      "SELECT id FROM assignments WHERE desk_id = ?1 AND status IN ('pending', 'acknowledged') "
+      "ORDER BY id");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, desk_id);
+  std::vector<int64_t> ids;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids.push_back(stmt->Int(0));
+  }
+  std::vector<AssignmentRecord> moved;
+  for (int64_t id : ids) {
+    absl::StatusOr<AssignmentChange> change =
+        ApplyHandOff(ctx, id, actor, "transferred", reason, replacement, now_ms);
+    if (!change.ok()) return change.status();
+    moved.push_back(*change->successor);
+  }
+  return moved;
+}
+
+absl::StatusOr<std::vector<AssignmentRecord>> LoadDueAssignments(sqlite::Connection& db,
+                                                                 int64_t now_ms, int limit) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "SELECT id FROM assignments WHERE status = 'pending' AND overdue_ms IS NULL AND "
+      "ack_deadline_ms <= ?1 ORDER BY ack_deadline_ms, id LIMIT ?2");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, now_ms).BindInt(2, limit);
+  std::vector<int64_t> ids;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids.push_back(stmt->Int(0));
+  }
+  std::vector<AssignmentRecord> out;
+  for (int64_t id : ids) {
+    absl::StatusOr<AssignmentRecord> a = LoadAssignment(db, id);
+    if (!a.ok()) return a.status();
+    out.push_back(*std::move(a));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> LoadNextDeadline(sqlite::Connection& db) {
+  return db.QueryInt(
+      "SELECT COALESCE(min(ack_deadline_ms), 0) FROM assignments WHERE status = 'pending' AND "
+      "overdue_ms IS NULL");
+}
+
 }  // namespace hotline::storage

@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "storage/records.h"
+#include "storage/sqlite_util.h"
 #include "storage/writer.h"
 
 namespace hotline::storage {
@@ -51,6 +53,28 @@ absl::StatusOr<CaseRecord> ApplyRecordFeedback(WriteContext& ctx, std::string_vi
 absl::StatusOr<EventRecord> ApplyRecordAccess(WriteContext& ctx, int64_t case_id,
                                               std::string_view actor, std::string_view role,
                                               std::string_view rpc, int64_t now_ms);
+
+// Escalation (issue 4): a pending assignment whose deadline (<= now_ms) passed becomes
+// escalated and `successor` takes it over (replaces_id set); with an empty successor (no one
+// left: the centre desk's own hand-off) it stays pending and is marked overdue once
+// ("assignment.overdue"). FAILED_PRECONDITION when it is no longer pending, not yet due, or
+// already marked overdue.
+absl::StatusOr<AssignmentChange> ApplyEscalate(WriteContext& ctx, int64_t id,
+                                               const NewAssignment& successor, int64_t now_ms);
+
+// Moves every open assignment of `desk_id` to `replacement` ("assignment.transferred" and a
+// new "assignment.created" each), e.g. when the desk is removed from the table. Returns the
+// new assignments.
+absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
+    WriteContext& ctx, std::string_view desk_id, const NewAssignment& replacement,
+    std::string_view actor, std::string_view reason, int64_t now_ms);
+
+// Pending assignments whose deadline is at or before now_ms and that are not marked overdue,
+// earliest first, at most `limit`.
+absl::StatusOr<std::vector<AssignmentRecord>> LoadDueAssignments(sqlite::Connection& db,
+                                                                 int64_t now_ms, int limit);
+// The earliest such deadline in the future or past; 0 when there is none.
+absl::StatusOr<int64_t> LoadNextDeadline(sqlite::Connection& db);
 
 // The case status the assignments imply (an open case only): routed while nothing was taken
 // up, in_progress once a desk acknowledged and work is open, resolved when nothing is open

@@ -44,6 +44,7 @@ struct NewCase {
   // The reporter is owed feedback on the outcome (art. 37): a report whose reporter is not
   // anonymous.
   bool feedback_wanted = false;
+  int64_t routing_table_version = 0;  // the routing_tables version that routed it
 };
 
 struct AssignmentRecord {
@@ -61,6 +62,7 @@ struct AssignmentRecord {
   std::string case_number;
   int64_t replaces_id = 0;  // the assignment this one took over from; 0 for none
   std::string outcome;      // set when resolved
+  int64_t overdue_ms = 0;   // deadline passed with nowhere to escalate; 0: not overdue
 };
 
 struct CaseRecord {
@@ -85,6 +87,7 @@ struct CaseRecord {
   std::vector<AssignmentRecord> assignments;  // oldest first
   bool feedback_wanted = false;
   int64_t feedback_ms = 0;  // when feedback to the reporter was recorded; 0: not yet
+  int64_t routing_table_version = 0;
   // True when CreateCase found the request_id already stored and returned that case.
   bool replayed = false;
 };
@@ -113,6 +116,8 @@ struct CaseFilter {
   std::string desk_id;              // has an assignment to this desk
   std::string created_by;           // recorded by this principal
   bool feedback_due = false;        // resolved or closed, reporter owed feedback, not given
+  int64_t overdue_at_ms = 0;        // > 0: cases with a pending hand-off whose deadline is
+                                    // at or before this time
 };
 
 // Assignment statuses from which a desk can still act.
@@ -157,6 +162,35 @@ struct Principal {
   std::string role;  // "operator" | "agency" | "supervisor" | "admin" | "auditor"
   std::vector<std::string> desks;  // agency tokens: the desks they act for
   int64_t created_ms = 0;
+};
+
+}  // namespace hotline::storage
+
+namespace hotline::storage {
+
+// A stored routing-table version.
+struct RoutingTableRecord {
+  int64_t version = 0;
+  std::string label;  // the text's own version label
+  std::string text;   // empty in lists
+  std::string sha256;
+  std::string author;
+  std::string comment;
+  int64_t created_ms = 0;
+  int64_t restored_from = 0;  // rollbacks: the version whose text was restored
+  std::string warnings;       // the checker's warnings, one "line<TAB>message" per line
+};
+
+struct NewRoutingTable {
+  std::string label;
+  std::string text;
+  std::string author;
+  std::string comment;
+  int64_t restored_from = 0;
+  std::string warnings;
+  // The version the change is based on; another current version is ABORTED. -1: any (the
+  // start-up import and SIGHUP, which always apply on top of whatever is current).
+  int64_t expected_version = -1;
 };
 
 }  // namespace hotline::storage

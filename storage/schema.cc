@@ -132,7 +132,29 @@ ALTER TABLE cases ADD COLUMN feedback_ms INTEGER;
 CREATE INDEX cases_feedback ON cases(feedback_wanted, status, id) WHERE feedback_ms IS NULL;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2};
+// Migration 3: routing administration (issue 4). Routing tables are versioned here; a case
+// records the version that routed it. An assignment whose deadline passed with nowhere to
+// escalate is marked overdue (it stays pending).
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE routing_tables (
+  version INTEGER PRIMARY KEY,
+  label TEXT NOT NULL,
+  text TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  author TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  restored_from INTEGER NOT NULL DEFAULT 0,
+  warnings TEXT NOT NULL DEFAULT ''
+);
+ALTER TABLE cases ADD COLUMN routing_table_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assignments ADD COLUMN overdue_ms INTEGER;
+CREATE INDEX assignments_due ON assignments(ack_deadline_ms)
+  WHERE status = 'pending' AND overdue_ms IS NULL;
+CREATE INDEX cases_created ON cases(created_ms);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "storage/case_writes.h"
 #include "storage/desk_writes.h"
 #include "storage/event_log.h"
+#include "storage/routing_versions.h"
 #include "storage/schema.h"
 #include "storage/store_impl.h"
 #include "storage/str_util.h"
@@ -210,6 +211,96 @@ absl::StatusOr<AssignmentChange> Store::ResolveAssignment(int64_t id, std::strin
   return impl_->Write<AssignmentChange>([&, clock](WriteContext& ctx) {
     return ApplyResolve(ctx, id, actor, outcome, summary, clock->NowMillis());
   });
+}
+
+// --- Escalation ----------------------------------------------------------------------
+
+absl::StatusOr<std::vector<AssignmentRecord>> Store::ListDueAssignments(int64_t now_ms, int limit) {
+  if (limit < 1 || limit > 10000) return absl::InvalidArgumentError("limit must be 1..10000");
+  return impl_->Read(
+      [&](sqlite::Connection& db) { return LoadDueAssignments(db, now_ms, limit); });
+}
+
+absl::StatusOr<int64_t> Store::NextAckDeadline() {
+  return impl_->Read([](sqlite::Connection& db) { return LoadNextDeadline(db); });
+}
+
+absl::StatusOr<AssignmentChange> Store::EscalateAssignment(int64_t id,
+                                                           const NewAssignment& successor) {
+  const Clock* clock = impl_->clock;
+  return impl_->Write<AssignmentChange>([&, clock](WriteContext& ctx) {
+    return ApplyEscalate(ctx, id, successor, clock->NowMillis());
+  });
+}
+
+// --- Routing tables ------------------------------------------------------------------
+
+namespace {
+
+absl::Status ValidateNewRoutingTable(const NewRoutingTable& t) {
+  if (t.text.empty()) return absl::InvalidArgumentError("text is required");
+  if (t.author.empty()) return absl::InvalidArgumentError("author is required");
+  if (t.comment.empty()) return absl::InvalidArgumentError("comment is required");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RoutingTableRecord> Store::ApplyRoutingTable(const NewRoutingTable& t) {
+  if (absl::Status s = ValidateNewRoutingTable(t); !s.ok()) return s;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<RoutingTableRecord>([&, clock](WriteContext& ctx) {
+    return ApplyNewRoutingTable(ctx, t, clock->NowMillis());
+  });
+}
+
+absl::StatusOr<std::pair<RoutingTableRecord, std::vector<AssignmentRecord>>>
+Store::ApplyRoutingTableMovingDesk(const NewRoutingTable& t, std::string_view desk_id,
+                                   const NewAssignment& replacement) {
+  if (absl::Status s = ValidateNewRoutingTable(t); !s.ok()) return s;
+  using Result = std::pair<RoutingTableRecord, std::vector<AssignmentRecord>>;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<Result>([&, clock](WriteContext& ctx) -> absl::StatusOr<Result> {
+    const int64_t now = clock->NowMillis();
+    absl::StatusOr<RoutingTableRecord> version = ApplyNewRoutingTable(ctx, t, now);
+    if (!version.ok()) return version.status();
+    std::vector<AssignmentRecord> moved;
+    if (replacement.desk_id.empty()) {
+      absl::StatusOr<std::map<std::string, int64_t>> open = storage::CountOpenAssignments(ctx.db);
+      if (!open.ok()) return open.status();
+      auto it = open->find(std::string(desk_id));
+      if (it != open->end() && it->second > 0) {
+        return absl::FailedPreconditionError(
+            Concat("desk ", desk_id, " has ", it->second,
+                   " open assignments; name a replacement desk to take them over"));
+      }
+    } else {
+      absl::StatusOr<std::vector<AssignmentRecord>> m = ApplyMoveOpenAssignments(
+          ctx, desk_id, replacement, t.author,
+          Concat("desk ", desk_id, " removed in routing table version ", version->version), now);
+      if (!m.ok()) return m.status();
+      moved = *std::move(m);
+    }
+    return Result{*std::move(version), std::move(moved)};
+  });
+}
+
+absl::StatusOr<RoutingTableRecord> Store::GetRoutingTable(int64_t version) {
+  return impl_->Read([version](sqlite::Connection& db) { return LoadRoutingTable(db, version); });
+}
+
+absl::StatusOr<std::vector<RoutingTableRecord>> Store::ListRoutingTables() {
+  return impl_->Read([](sqlite::Connection& db) { return LoadRoutingTables(db); });
+}
+
+absl::StatusOr<std::vector<CaseRecord>> Store::ListReportsSince(int64_t since_ms, int limit) {
+  if (limit < 1 || limit > 100000) return absl::InvalidArgumentError("limit must be 1..100000");
+  return impl_->Read(
+      [&](sqlite::Connection& db) { return LoadReportsSince(db, since_ms, limit); });
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> Store::CountOpenAssignments() {
+  return impl_->Read([](sqlite::Connection& db) { return storage::CountOpenAssignments(db); });
 }
 
 // --- Audit log -----------------------------------------------------------------------

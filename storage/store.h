@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -112,6 +114,36 @@ class Store {
   absl::StatusOr<AssignmentChange> ResolveAssignment(int64_t id, std::string_view actor,
                                                      std::string_view outcome,
                                                      std::string_view summary);
+
+  // --- Escalation (issue 4) --------------------------------------------------------
+
+  // Pending hand-offs whose deadline passed (<= now) and that are not marked overdue,
+  // earliest first, at most `limit` (1..10000).
+  absl::StatusOr<std::vector<AssignmentRecord>> ListDueAssignments(int64_t now_ms, int limit);
+  // The earliest deadline of such a hand-off (past or future); 0 when there is none.
+  absl::StatusOr<int64_t> NextAckDeadline();
+  // desk_writes.h ApplyEscalate at the store clock's now; the actor is "system".
+  absl::StatusOr<AssignmentChange> EscalateAssignment(int64_t id, const NewAssignment& successor);
+
+  // --- Routing tables (issue 4) -----------------------------------------------------
+
+  // Stores a new version (ABORTED when t.expected_version is stale); a
+  // "routing_table.applied" event records it.
+  absl::StatusOr<RoutingTableRecord> ApplyRoutingTable(const NewRoutingTable& t);
+  // The same, and in the same transaction every open assignment of `desk_id` moves to
+  // `replacement` (empty desk_id: there must be none, else FAILED_PRECONDITION). Returns the
+  // version and the moved (new) assignments.
+  absl::StatusOr<std::pair<RoutingTableRecord, std::vector<AssignmentRecord>>>
+  ApplyRoutingTableMovingDesk(const NewRoutingTable& t, std::string_view desk_id,
+                              const NewAssignment& replacement);
+  // One version with its text (0: the latest). NOT_FOUND when there is none.
+  absl::StatusOr<RoutingTableRecord> GetRoutingTable(int64_t version);
+  // Every version, newest first, without texts.
+  absl::StatusOr<std::vector<RoutingTableRecord>> ListRoutingTables();
+  // Reports created at or after since_ms, newest first, at most `limit`, with their detail.
+  absl::StatusOr<std::vector<CaseRecord>> ListReportsSince(int64_t since_ms, int limit);
+  // Open assignments per desk id.
+  absl::StatusOr<std::map<std::string, int64_t>> CountOpenAssignments();
 
   // --- Audit log ---------------------------------------------------------------------
 

@@ -243,23 +243,23 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
 
 StreamHub::StreamHub(storage::Store* store) : store_(store) {
   if (absl::StatusOr<int64_t> head = store_->HeadSeq(); head.ok()) head_seq_ = *head;
-  store_->SetCommitListener([this](int64_t head) {
-    std::lock_guard<std::mutex> lock(head_mu_);
-    head_seq_ = std::max(head_seq_, head);
-    head_changed_ = true;
-    cv_.notify_one();
-  });
   thread_ = std::thread([this] { Run(); });
 }
 
 StreamHub::~StreamHub() {
-  store_->SetCommitListener({});
   {
     std::lock_guard<std::mutex> lock(head_mu_);
     stopping_ = true;
     cv_.notify_one();
   }
   thread_.join();
+}
+
+void StreamHub::OnCommit(int64_t head) {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_seq_ = std::max(head_seq_, head);
+  head_changed_ = true;
+  cv_.notify_one();
 }
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(

@@ -31,11 +31,14 @@ class WatchReactor;
 // Wakes watchers on commits and sends heartbeats. Thread-safe.
 class StreamHub {
  public:
-  // Installs itself as `store`'s commit listener and starts its thread.
+  // Starts its thread. Call OnCommit from the store's commit listener.
   explicit StreamHub(storage::Store* store);
-  // Removes the listener and stops the thread. Every watcher must be gone (the gRPC server
-  // has been shut down).
+  // Stops the thread. Every watcher must be gone (the gRPC server has been shut down) and
+  // the commit listener removed.
   ~StreamHub();
+
+  // The store committed up to `head` (runs on the writer thread: only takes a short lock).
+  void OnCommit(int64_t head);
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 

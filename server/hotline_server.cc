@@ -12,6 +12,7 @@
 #include "server/assignment_stream.h"
 #include "server/auth.h"
 #include "server/desk_service.h"
+#include "server/escalator.h"
 #include "server/intake_service.h"
 #include "server/routing_admin.h"
 #include "server/routing_snapshot.h"
@@ -26,12 +27,18 @@ struct HotlineServer::Impl {
   std::unique_ptr<RoutingSnapshot> routing;
   std::unique_ptr<RoutingAdmin> tables;
   std::unique_ptr<StreamHub> hub;  // after the store, before the services that use it
+  std::unique_ptr<Escalator> escalator;
   std::unique_ptr<IntakeService> intake;
   std::unique_ptr<DeskService> desk;
   std::unique_ptr<AdminService> admin;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool stopped = false;
+
+  // The listener points at hub and escalator, which go before the store.
+  ~Impl() {
+    if (store != nullptr) store->SetCommitListener({});
+  }
 };
 
 HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -61,6 +68,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
 
   ServiceDeps deps{impl->store.get(), impl->auth.get(), impl->routing.get(), impl->tables.get()};
   impl->hub = std::make_unique<StreamHub>(impl->store.get());
+  impl->escalator = std::make_unique<Escalator>(impl->store.get(), impl->routing.get(),
+                                                storage::Clock::Real());
+  impl->store->SetCommitListener([hub = impl->hub.get(), escalator = impl->escalator.get()](
+                                     int64_t head) {
+    hub->OnCommit(head);
+    escalator->Poke();
+  });
   impl->intake = std::make_unique<IntakeService>(deps);
   impl->desk = std::make_unique<DeskService>(deps, impl->hub.get());
   impl->admin = std::make_unique<AdminService>(deps);
@@ -77,6 +91,8 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
   }
+  // Deadlines that passed while the server was down fire now.
+  impl->escalator->Start();
   grpc::HealthCheckServiceInterface* health = impl->server->GetHealthCheckService();
   health->SetServingStatus("hotline.v1.Intake", true);
   health->SetServingStatus("hotline.v1.Desk", true);
@@ -107,6 +123,8 @@ void HotlineServer::Shutdown(std::chrono::seconds grace) {
     impl_->server->Shutdown(std::chrono::system_clock::now() + grace);
     impl_->server->Wait();
   }
+  impl_->store->SetCommitListener({});
+  impl_->escalator.reset();
   impl_->hub.reset();    // no watcher is left once the server has shut down
   impl_->store.reset();  // drains queued writes
 }

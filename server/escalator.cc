@@ -1,0 +1,109 @@
+#include "server/escalator.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "router/router.h"
+#include "server/mapping.h"
+
+namespace hotline::server {
+
+namespace {
+// Re-check at least this often, whatever the deadlines say (a cheap indexed read): covers
+// deadlines written by another process and clock adjustments.
+constexpr std::chrono::seconds kMaxSleep{30};
+constexpr int kBatch = 500;
+}  // namespace
+
+struct Escalator::Timer {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  asio::steady_timer timer{io};
+};
+
+Escalator::Escalator(storage::Store* store, RoutingSnapshot* routing,
+                     const storage::Clock* clock)
+    : store_(store), routing_(routing), clock_(clock), timer_(std::make_unique<Timer>()) {}
+
+Escalator::~Escalator() {
+  timer_->work.reset();
+  timer_->io.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Escalator::Start() {
+  asio::post(timer_->io, [this] { Arm(); });
+  thread_ = std::thread([this] { timer_->io.run(); });
+}
+
+void Escalator::Poke() {
+  if (arm_pending_.exchange(true)) return;  // one re-arm queued is enough
+  asio::post(timer_->io, [this] {
+    arm_pending_ = false;
+    Arm();
+  });
+}
+
+// On the timer thread: fires what is due, then waits for the next deadline.
+void Escalator::Arm() {
+  if (absl::StatusOr<int> n = RunDue(); !n.ok()) {
+    spdlog::error("escalation failed: {}; retrying", std::string(n.status().message()));
+  }
+  std::chrono::milliseconds wait = kMaxSleep;
+  if (absl::StatusOr<int64_t> next = store_->NextAckDeadline(); next.ok() && *next > 0) {
+    wait = std::clamp(std::chrono::milliseconds(*next - clock_->NowMillis()),
+                      std::chrono::milliseconds(0), std::chrono::milliseconds(kMaxSleep));
+  }
+  timer_->timer.expires_after(wait);
+  timer_->timer.async_wait([this](const asio::error_code& error) {
+    if (!error) Arm();  // cancelled by a re-arm: that one takes over
+  });
+}
+
+absl::StatusOr<int> Escalator::RunDue() {
+  int done = 0;
+  for (;;) {
+    absl::StatusOr<std::vector<storage::AssignmentRecord>> due =
+        store_->ListDueAssignments(clock_->NowMillis(), kBatch);
+    if (!due.ok()) return due.status();
+    if (due->empty()) return done;
+    const std::shared_ptr<const router::RoutingTable> table = routing_->Get();
+    int progressed = 0;
+    for (const storage::AssignmentRecord& a : *due) {
+      absl::StatusOr<storage::CaseRecord> c = store_->GetCase(a.case_number);
+      if (!c.ok()) return c.status();
+      std::vector<std::string> held;  // every desk that holds or held the case
+      for (const storage::AssignmentRecord& other : c->assignments) held.push_back(other.desk_id);
+      std::optional<router::RoutedTarget> target =
+          router::EscalationTarget(*table, a.rule_id, a.desk_id, c->jurisdictions, held);
+      storage::NewAssignment successor;
+      if (target) successor = ToNewAssignment(*target);
+      absl::StatusOr<storage::AssignmentChange> change =
+          store_->EscalateAssignment(a.id, successor);
+      if (!change.ok()) {
+        // Acknowledged (or escalated by another process) in the meantime: nothing to do.
+        if (absl::IsFailedPrecondition(change.status())) continue;
+        return change.status();
+      }
+      ++progressed;
+      if (change->successor) {
+        spdlog::info("escalated assignment {} ({}) of {} to assignment {} ({})", a.id, a.desk_id,
+                     a.case_number, change->successor->id, change->successor->desk_id);
+      } else {
+        spdlog::warn("assignment {} ({}) of {} is overdue and there is no one left to escalate "
+                     "to",
+                     a.id, a.desk_id, a.case_number);
+      }
+    }
+    done += progressed;
+    if (progressed == 0) return done;  // all raced away; do not spin
+  }
+}
+
+}  // namespace hotline::server

@@ -1,0 +1,53 @@
+// Acknowledgement deadlines that fire (issue 4). The deadlines live in the database
+// (assignments.ack_deadline_ms); an Asio timer on the escalator's own thread is armed for the
+// earliest one and re-armed after every commit, so a deadline that passed while the server
+// was down fires at once on start. A hand-off still pending at its deadline becomes
+// escalated and the next desk of its rule's escalation chain (else the centre desk) gets a
+// new hand-off with its own deadline, counted from that moment; a hand-off with nobody left
+// to escalate to (the centre desk's own) is marked overdue once and stays pending. All as
+// audit events, so desks see them in their streams. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "server/routing_snapshot.h"
+#include "storage/clock.h"
+#include "storage/store.h"
+
+namespace hotline::server {
+
+class Escalator {
+ public:
+  // `clock` must be the store's clock (ManualClock in tests); not owned.
+  Escalator(storage::Store* store, RoutingSnapshot* routing, const storage::Clock* clock);
+  // Stops the timer thread.
+  ~Escalator();
+  Escalator(const Escalator&) = delete;
+  Escalator& operator=(const Escalator&) = delete;
+
+  // Starts the timer thread; everything already due fires at once.
+  void Start();
+
+  // Re-arms the timer after a commit (cheap; called on the store's writer thread).
+  void Poke();
+
+  // Escalates (or marks overdue) every hand-off due at the clock's now. Returns how many.
+  // Public so tests with a ManualClock can drive it without waiting.
+  absl::StatusOr<int> RunDue();
+
+ private:
+  struct Timer;
+  void Arm();
+
+  storage::Store* const store_;
+  RoutingSnapshot* const routing_;
+  const storage::Clock* const clock_;
+  std::unique_ptr<Timer> timer_;
+  std::atomic<bool> arm_pending_{false};
+  std::thread thread_;
+};
+
+}  // namespace hotline::server

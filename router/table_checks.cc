@@ -160,8 +160,9 @@ bool Covers(const Conditions& earlier, const Conditions& later) {
   return true;
 }
 
-// Warnings: a rule that can never match because an earlier stopping rule takes every report
-// it would match.
+// Errors: a rule that can never match because an earlier stopping rule takes every report it
+// would match. It is always a mistake (the author expected it to route something), so the
+// table is refused rather than loaded with a dead rule.
 void CheckShadowing(const RoutingTable& table, DiagnosticSink& sink) {
   for (size_t i = 0; i < table.rules.size(); ++i) {
     const Rule& later = table.rules[i];
@@ -170,7 +171,7 @@ void CheckShadowing(const RoutingTable& table, DiagnosticSink& sink) {
       const Rule& earlier = table.rules[j];
       if (earlier.continue_evaluation || earlier.is_default) continue;
       if (Covers(earlier.when, later.when)) {
-        sink.Warning(later.line,
+        sink.Error(later.line,
                      Cat("rule '", later.id, "' is shadowed by rule '", earlier.id, "' (line ",
                          earlier.line, "): every report it matches stops at '", earlier.id,
                          "' first, so it never matches"));

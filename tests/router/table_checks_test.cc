@@ -100,7 +100,7 @@ TEST_CASE("the default table carries a passing expectation for every rule", "[ex
   }
 }
 
-TEST_CASE("a rule behind a stopping rule that takes all its reports is a warning", "[checks]") {
+TEST_CASE("a rule behind a stopping rule that takes all its reports is refused", "[checks]") {
   // 'begging' stops (no continue) and matches every begging report; a later begging rule
   // limited to 朝阳 can never match.
   const std::string shadowed = R"(
@@ -114,11 +114,10 @@ targets = [ { desk = "center" } ]
                                  shadowed.substr(1) + "\n[[rule]]\nid = \"default\"");
   const Parsed p = Parse(text);
   INFO(p.status_message);
-  REQUIRE(p.ok);
+  CHECK_FALSE(p.ok);
   CHECK(Has(p, LineContaining(text, "id = \"begging-chaoyang\"") - 1,
             {"rule 'begging-chaoyang' is shadowed by rule 'begging'",
-             "every report it matches stops at 'begging' first"},
-            kWarning));
+             "every report it matches stops at 'begging' first"}));
 
   SECTION("not when the earlier rule continues") {
     const std::string continuing =

@@ -77,7 +77,13 @@ struct MarkingSerializationTraits {
   static grpc::Status Deserialize(grpc::ByteBuffer* buffer, grpc::protobuf::MessageLite* msg) {
     grpc::ByteBuffer copy(*buffer);  // shares the slices; parsing clears `buffer`
     grpc::Status status = grpc::GenericDeserialize<grpc::ProtoBufferReader, T>(buffer, msg);
-    if (status.ok() || status.error_code() != grpc::StatusCode::INTERNAL) return status;
+    if (status.ok()) {
+      // A client cannot forge the marker: only this function sets it.
+      auto* message = static_cast<T*>(msg);
+      message->GetReflection()->MutableUnknownFields(message)->DeleteByNumber(kParseFailureMarker);
+      return status;
+    }
+    if (status.error_code() != grpc::StatusCode::INTERNAL) return status;
     std::string bytes;
     std::vector<grpc::Slice> slices;
     if (copy.Dump(&slices).ok()) {

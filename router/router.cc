@@ -279,9 +279,10 @@ namespace hotline::router {
 namespace {
 
 RoutedTarget TargetFor(const RoutingTable& table, const Desk& d, const std::string& rule_id,
-                       std::optional<std::chrono::seconds> target_deadline,
-                       std::string resolution) {
+                       std::optional<std::chrono::seconds> target_deadline, std::string resolution,
+                       size_t child_index = 0) {
   RoutedTarget out;
+  out.child_index = static_cast<int>(child_index);
   out.desk_id = d.id;
   out.desk_type = d.type;
   out.desk_name = d.name;
@@ -335,7 +336,8 @@ std::optional<RoutedTarget> NextTargetAfterDecline(const RoutingTable& table,
         if (d != nullptr && !excluded(d->id)) {
           return TargetFor(table, *d, rule->id, t.ack_deadline,
                            Cat(why, ": next target of rule '", rule->id, "': type ", t.desk_type,
-                               " resolved at ", d->jurisdiction, " for child ", c + 1));
+                               " resolved at ", d->jurisdiction, " for child ", c + 1),
+                           c);
         }
       }
     }
@@ -381,7 +383,8 @@ std::optional<RoutedTarget> EscalationTarget(const RoutingTable& table, const st
         if (d != nullptr && !excluded(d->id)) {
           return TargetFor(table, *d, rule->id, t.ack_deadline,
                            Cat(step, "type ", t.desk_type, " resolved at ", d->jurisdiction,
-                               " for child ", c + 1));
+                               " for child ", c + 1),
+                           c);
         }
       }
     }

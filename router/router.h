@@ -72,8 +72,9 @@ namespace hotline::router {
 // skipping desks in `exclude` (the declining desk and desks already working on the case);
 // when the rule has nothing further (or is no longer in the table), the centre desk for the
 // first code. The target's resolution says why, e.g. "declined by police-110105: next target
-// of rule 'begging': type community resolved at 110105001001". Nullopt when nothing is left
-// (the centre desk itself declines, or is excluded).
+// of rule 'begging': type community resolved at 110105001001 for child 1", and child_index is
+// the child whose code resolved it. Nullopt when nothing is left (the centre desk itself
+// declines, or is excluded).
 std::optional<RoutedTarget> NextTargetAfterDecline(const RoutingTable& table,
                                                    const std::string& rule_id,
                                                    const std::string& declined_desk_id,

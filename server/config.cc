@@ -1,5 +1,8 @@
 #include "server/config.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include <set>
 
 #include <fmt/format.h>
@@ -18,6 +21,10 @@ std::string Where(const std::string& path, const toml::node& node) {
 
 absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
   toml::table root;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(fmt::format("{}: cannot read: no such file", path));
+  }
   try {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
@@ -40,7 +47,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
     }
   };
   auto get_int = [&](std::string_view key, const toml::node& node, int& out, int min, int max) {
-    auto v = node.value<int64_t>();
+    auto v = node.value_exact<int64_t>();  // true, 25.0 and "25" are not integers
     if (!v || *v < min || *v > max) {
       add_error(fmt::format("{}: {} must be an integer in {}..{}", Where(path, node), key, min, max));
     } else {
@@ -68,9 +75,12 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.max_batch, 1, 10000);
     } else if (k == "shutdown_grace_seconds") {
       get_int(k, node, config.shutdown_grace_seconds, 0, 600);
+    } else if (k == "retention_days") {
+      get_int(k, node, config.retention_days, 0, 36500);
     } else {
       add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
-                            "max_message_bytes, max_batch, shutdown_grace_seconds)",
+                            "max_message_bytes, max_batch, shutdown_grace_seconds, "
+                            "retention_days)",
                             Where(path, node), k));
     }
   }

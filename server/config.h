@@ -23,6 +23,10 @@ struct ServerConfig {
   int max_batch = 256;
   // Seconds to let in-flight calls finish on SIGTERM/SIGINT.
   int shutdown_grace_seconds = 5;
+  // Retention: personal data of cases closed longer than this many days is erased (names,
+  // phones, addresses, narratives, notes); 0 keeps it (the default). Checked at start and
+  // every hour.
+  int retention_days = 0;
 };
 
 // Reads `path`. Missing keys keep their defaults.

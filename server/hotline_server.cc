@@ -13,6 +13,7 @@
 #include "server/auth.h"
 #include "server/desk_service.h"
 #include "server/escalator.h"
+#include "server/retention.h"
 #include "server/intake_service.h"
 #include "server/routing_admin.h"
 #include "server/routing_snapshot.h"
@@ -112,6 +113,13 @@ absl::Status HotlineServer::ReloadRoutingTable() {
                  impl_->config.routing_table, before);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int> HotlineServer::RunRetention() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return PurgeExpired(*impl_->store, impl_->config.retention_days, now);
 }
 
 void HotlineServer::Shutdown(std::chrono::seconds grace) {

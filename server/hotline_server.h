@@ -19,9 +19,12 @@ class HotlineServer {
   // The port actually bound (useful with port 0).
   int port() const;
 
-  // Reloads the routing table from the configured file. On error the current table stays
-  // in force and the error (file:line) is returned.
+  // Applies the configured routing-table file as a new version when it changed (SIGHUP). On
+  // error the current table stays in force and the error (file:line) is returned.
   absl::Status ReloadRoutingTable();
+
+  // Retention: purges what config.retention_days says is due (nothing when it is 0).
+  absl::StatusOr<int> RunRetention();
 
   // Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels the
   // rest. Queued writes are committed before the store closes.

@@ -2,6 +2,13 @@
 //   hotlined [--config FILE] [--listen ADDR] [--db PATH]
 //   hotlined token issue  [--config FILE] [--db PATH] --role ROLE --name NAME [--desk ID]...
 //   hotlined token revoke [--config FILE] [--db PATH] --name NAME
+//   hotlined backup  [--config FILE] [--db PATH] --to FILE
+//   hotlined restore [--config FILE] [--db PATH] --from FILE [--force]
+//   hotlined purge   [--config FILE] [--db PATH] [--days N]
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -9,12 +16,15 @@
 #include <CLI/CLI.hpp>
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "router/loader.h"
 #include "server/config.h"
 #include "server/hotline_server.h"
+#include "server/retention.h"
+#include "storage/backup.h"
 #include "storage/store.h"
 
 namespace {
@@ -28,6 +38,10 @@ struct Flags {
   std::string role;
   std::string name;
   std::vector<std::string> desks;
+  std::string backup_to;
+  std::string restore_from;
+  bool force = false;
+  int days = -1;
 };
 
 int Fail(const std::string& message) {
@@ -47,8 +61,38 @@ absl::StatusOr<ServerConfig> ResolveConfig(const Flags& flags) {
   return config;
 }
 
+// An exclusive lock on "<db>.lock" while hotlined serves the database: a second server on
+// the same file, or a restore under a running server, is refused with a clear message.
+// Released by the kernel when the process ends, however it ends.
+class DatabaseLock {
+ public:
+  static absl::StatusOr<DatabaseLock> Acquire(const std::string& db_path, std::string_view what) {
+    const std::string path = db_path + ".lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return absl::UnavailableError("cannot open lock file " + path);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return absl::FailedPreconditionError(
+          "database " + db_path + " is in use by a running hotlined (" + path + " is locked); " +
+          std::string(what));
+    }
+    return DatabaseLock(fd);
+  }
+  DatabaseLock(DatabaseLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  DatabaseLock& operator=(DatabaseLock&&) = delete;
+  ~DatabaseLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit DatabaseLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 int Serve(const ServerConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  auto lock = DatabaseLock::Acquire(config.db_path, "stop it first");
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
   auto server = hotline::server::HotlineServer::Start(config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
   // Signals are handled from here on, before readiness is announced, so a SIGTERM sent
@@ -76,6 +120,19 @@ int Serve(const ServerConfig& config) {
         io.stop();
       };
   signals.async_wait(on_signal);
+
+  // Retention runs now and every hour (nothing when retention_days is 0).
+  asio::steady_timer retention(io);
+  std::function<void()> run_retention = [&] {
+    if (absl::StatusOr<int> n = (*server)->RunRetention(); !n.ok()) {
+      spdlog::error("retention failed: {}", std::string(n.status().message()));
+    }
+    retention.expires_after(std::chrono::hours(1));
+    retention.async_wait([&](const asio::error_code& error) {
+      if (!error) run_retention();
+    });
+  };
+  if (config.retention_days > 0) run_retention();
   io.run();
   spdlog::info("stopped");
   return 0;
@@ -88,21 +145,69 @@ absl::StatusOr<std::unique_ptr<hotline::storage::Store>> OpenStore(const ServerC
 }
 
 int IssueToken(const ServerConfig& config, const Flags& flags) {
-  // Desks must exist in the routing table in force.
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(std::string(store.status().message()));
+  // Desks must exist in the routing table in force: the latest stored version, else (a
+  // database the server never ran on) the configured file.
   if (!flags.desks.empty()) {
-    auto table = hotline::router::LoadRoutingTableFile(config.routing_table);
+    std::string source = config.routing_table;
+    absl::StatusOr<std::shared_ptr<const hotline::router::RoutingTable>> table;
+    if (auto stored = (*store)->GetRoutingTable(0); stored.ok()) {
+      source = "routing table version " + std::to_string(stored->version);
+      table = hotline::router::ParseRoutingTable(stored->text, source);
+    } else {
+      table = hotline::router::LoadRoutingTableFile(config.routing_table);
+    }
     if (!table.ok()) return Fail(std::string(table.status().message()));
     for (const std::string& desk : flags.desks) {
       if ((*table)->FindDesk(desk) == nullptr) {
-        return Fail("--desk: unknown desk '" + desk + "' (not in " + config.routing_table + ")");
+        return Fail("--desk: unknown desk '" + desk + "' (not in " + source + ")");
       }
     }
   }
-  auto store = OpenStore(config);
-  if (!store.ok()) return Fail(std::string(store.status().message()));
   auto token = (*store)->IssueToken(flags.role, flags.name, flags.desks, "hotlined-cli");
   if (!token.ok()) return Fail(std::string(token.status().message()));
   std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+int Backup(const ServerConfig& config, const Flags& flags) {
+  auto report = hotline::storage::BackupDatabase(config.db_path, flags.backup_to);
+  if (!report.ok()) return Fail("backup failed: " + std::string(report.status().message()));
+  std::printf("backup %s: %lld cases, %lld events verified, chain head %s, %lld bytes\n",
+              flags.backup_to.c_str(), static_cast<long long>(report->cases),
+              static_cast<long long>(report->events), report->head_hash.c_str(),
+              static_cast<long long>(report->bytes));
+  return 0;
+}
+
+int Restore(const ServerConfig& config, const Flags& flags) {
+  auto lock = DatabaseLock::Acquire(config.db_path, "stop it before restoring");
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  auto report = hotline::storage::RestoreDatabase(flags.restore_from, config.db_path, flags.force);
+  if (!report.ok()) return Fail("restore failed: " + std::string(report.status().message()));
+  std::printf("restored %s into %s: %lld cases, %lld events verified, chain head %s\n",
+              flags.restore_from.c_str(), config.db_path.c_str(),
+              static_cast<long long>(report->cases), static_cast<long long>(report->events),
+              report->head_hash.c_str());
+  return 0;
+}
+
+int Purge(const ServerConfig& config, const Flags& flags) {
+  const int days = flags.days >= 0 ? flags.days : config.retention_days;
+  if (days <= 0) {
+    return Fail("retention is off (retention_days = 0 in the config); pass --days N to purge "
+                "cases closed more than N days ago");
+  }
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(std::string(store.status().message()));
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto purged = hotline::server::PurgeExpired(**store, days, now);
+  if (!purged.ok()) return Fail(std::string(purged.status().message()));
+  std::printf("purged the personal data of %d case(s) closed more than %d days ago\n", *purged,
+              days);
   return 0;
 }
 
@@ -136,7 +241,19 @@ int main(int argc, char** argv) {
   issue->add_option("--desk", flags.desks, "Desk id an agency token acts for (repeatable)");
   CLI::App* revoke = token->add_subcommand("revoke", "Revoke every token of a principal");
   revoke->add_option("--name", flags.name, "Principal name")->required();
-  for (CLI::App* sub : {issue, revoke}) {
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the database (also while serving) and verify the copy's audit chain");
+  backup->add_option("--to", flags.backup_to, "Backup file to create (must not exist)")
+      ->required();
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Verify a backup and make it the database (the server must be stopped)");
+  restore->add_option("--from", flags.restore_from, "Backup file")->required();
+  restore->add_flag("--force", flags.force, "Replace an existing database");
+  CLI::App* purge = app.add_subcommand(
+      "purge", "Erase the personal data of cases closed longer than the retention period");
+  purge->add_option("--days", flags.days, "Days since closing (default: retention_days)")
+      ->check(CLI::Range(1, 36500));
+  for (CLI::App* sub : {issue, revoke, backup, restore, purge}) {
     sub->add_option("--config", flags.config_path, "Configuration file (TOML)");
     sub->add_option("--db", flags.db, "Database file (overrides the config)");
   }
@@ -151,6 +268,9 @@ int main(int argc, char** argv) {
   try {
     if (issue->parsed()) return IssueToken(*config, flags);
     if (revoke->parsed()) return RevokeToken(*config, flags);
+    if (backup->parsed()) return Backup(*config, flags);
+    if (restore->parsed()) return Restore(*config, flags);
+    if (purge->parsed()) return Purge(*config, flags);
     return Serve(*config);
   } catch (const std::exception& e) {
     return Fail(std::string("unexpected error: ") + e.what());

@@ -311,4 +311,31 @@ void FillCaseAccess(const storage::EventRecord& event, v1::CaseAccess* out) {
   out->set_rpc(PayloadString(event, "rpc"));
 }
 
+std::string RedactPersonalData(std::string_view kind, const std::string& detail) {
+  if (kind == "report") {
+    v1::Report report;
+    if (!report.ParseFromString(detail)) return "";
+    RedactReporter(report.mutable_reporter());
+    for (v1::Child& child : *report.mutable_children()) {
+      child.clear_name();
+      child.clear_address();
+      child.clear_school();
+    }
+    for (v1::Guardian& g : *report.mutable_guardians()) {
+      g.clear_name();
+      g.clear_phone();
+      g.clear_address();
+      g.clear_situation();
+    }
+    report.clear_narrative();
+    return Deterministic(report);
+  }
+  v1::Inquiry inquiry;
+  if (!inquiry.ParseFromString(detail)) return "";
+  inquiry.clear_contact();
+  inquiry.clear_question();
+  inquiry.clear_answer();
+  return Deterministic(inquiry);
+}
+
 }  // namespace hotline::server

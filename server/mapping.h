@@ -55,6 +55,12 @@ std::string PayloadString(const storage::EventRecord& event, const std::string& 
 // A "case.viewed" event as the read it records.
 void FillCaseAccess(const storage::EventRecord& event, v1::CaseAccess* out);
 
+// Retention (issue 5): the serialized report or inquiry `detail` without personal data —
+// names, phones, addresses, schools, organisations, guardians' details, the narrative, an
+// inquiry's question, answer and contact — keeping what statistics need (channel, urgency,
+// categories, services, ages, sex, jurisdiction codes, relations, topic).
+std::string RedactPersonalData(std::string_view kind, const std::string& detail);
+
 // Feedback to the reporter (art. 37), from the case's status and feedback columns.
 v1::FeedbackState FeedbackStateOf(const storage::CaseRecord& record);
 // The non-personal facts of a case, for desk lists and streams.

@@ -78,7 +78,7 @@ Status CheckEnum(std::string_view field, int value, IsValid is_valid, bool requi
 Status CheckReporter(const v1::Reporter& reporter, std::string_view field, bool contact_required) {
   const std::string f(field);
   RETURN_IF_ERROR(CheckText(f + ".name", reporter.name(), kMaxName, false));
-  RETURN_IF_ERROR(CheckText(f + ".phone", reporter.phone(), 20, false));
+  RETURN_IF_ERROR(CheckText(f + ".phone", reporter.phone(), 21, false));  // '+' and 20 digits
   RETURN_IF_ERROR(CheckText(f + ".organization", reporter.organization(), kMaxOrganization, false));
   RETURN_IF_ERROR(CheckEnum(f + ".relation", reporter.relation(), v1::ReporterRelation_IsValid, false));
   if (reporter.anonymous()) {
@@ -132,7 +132,7 @@ Status CheckChild(const v1::Child& child, const std::string& f, const router::Ro
 Status CheckGuardian(const v1::Guardian& g, const std::string& f) {
   RETURN_IF_ERROR(CheckText(f + ".name", g.name(), kMaxName, false));
   RETURN_IF_ERROR(CheckText(f + ".relation", g.relation(), kMaxRelation, false));
-  RETURN_IF_ERROR(CheckText(f + ".phone", g.phone(), 20, false));
+  RETURN_IF_ERROR(CheckText(f + ".phone", g.phone(), 21, false));  // '+' and 20 digits
   if (!g.phone().empty()) RETURN_IF_ERROR(CheckPhone(f + ".phone", g.phone()));
   RETURN_IF_ERROR(CheckText(f + ".address", g.address(), kMaxAddress, false));
   return CheckText(f + ".situation", g.situation(), kMaxSituation, false);

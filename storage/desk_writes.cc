@@ -100,6 +100,8 @@ absl::StatusOr<AssignmentChange> Finish(WriteContext& ctx, int64_t id, std::stri
 std::string DeriveCaseStatus(const CaseRecord& c) {
   bool open = false, taken_up = false, resolved = false;
   for (const AssignmentRecord& a : c.assignments) {
+    // After a reopening, only the hand-offs made since count.
+    if (a.created_ms < c.reopened_ms) continue;
     if (IsOpenAssignmentStatus(a.status)) open = true;
     if (a.status == "acknowledged" || a.status == "resolved") taken_up = true;
     if (a.status == "resolved") resolved = true;
@@ -180,7 +182,10 @@ absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id,
     for (const AssignmentRecord& other : l->c.assignments) {
       if (other.id != a.id && IsOpenAssignmentStatus(other.status)) other_open = true;
     }
-    if (new_status != "declined" || !other_open) {
+    if (new_status != "declined") {
+      return absl::InvalidArgumentError("a transfer needs the desk it goes to");
+    }
+    if (!other_open) {
       return absl::FailedPreconditionError(
           Concat("assignment ", a.id, " is ", a.status, " and no other desk is left to take ",
                  "the case; transfer it to a named desk instead"));
@@ -246,7 +251,7 @@ absl::StatusOr<CaseRecord> ApplyReopen(WriteContext& ctx, std::string_view case_
   }
   absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
       "UPDATE cases SET status = 'routed', closed_ms = NULL, outcome = '', outcome_summary = '', "
-      "feedback_ms = NULL, updated_ms = ?2 WHERE id = ?1");
+      "feedback_ms = NULL, reopened_ms = ?2, updated_ms = ?2 WHERE id = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt(1, c->id).BindInt(2, now_ms);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;

@@ -76,9 +76,10 @@ absl::StatusOr<std::vector<AssignmentRecord>> LoadDueAssignments(sqlite::Connect
 // The earliest such deadline in the future or past; 0 when there is none.
 absl::StatusOr<int64_t> LoadNextDeadline(sqlite::Connection& db);
 
-// The case status the assignments imply (an open case only): routed while nothing was taken
-// up, in_progress once a desk acknowledged and work is open, resolved when nothing is open
-// and some desk resolved its part.
+// The case status the assignments imply (an open case only; after a reopening only the
+// hand-offs made since count): routed while nothing was taken up, in_progress once a desk
+// acknowledged and work is open, resolved when nothing is open and some desk resolved its
+// part.
 std::string DeriveCaseStatus(const CaseRecord& c);
 
 }  // namespace hotline::storage

@@ -88,6 +88,7 @@ struct CaseRecord {
   bool feedback_wanted = false;
   int64_t feedback_ms = 0;  // when feedback to the reporter was recorded; 0: not yet
   int64_t routing_table_version = 0;
+  int64_t reopened_ms = 0;  // last reopening; 0: never reopened
   // True when CreateCase found the request_id already stored and returned that case.
   bool replayed = false;
 };

@@ -154,7 +154,15 @@ CREATE INDEX assignments_due ON assignments(ack_deadline_ms)
 CREATE INDEX cases_created ON cases(created_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Migration 4: retention (issue 5): when a closed case's personal data was purged. And when a
+// case was last reopened: its status follows only the hand-offs made since.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE cases ADD COLUMN purged_ms INTEGER;
+ALTER TABLE cases ADD COLUMN reopened_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cases_closed ON cases(closed_ms) WHERE closed_ms IS NOT NULL AND purged_ms IS NULL;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

@@ -137,11 +137,29 @@ absl::StatusOr<Connection> Connection::Open(const std::string& path,
     return absl::FailedPreconditionError(
         Concat(what, ": cannot switch to WAL mode (journal_mode is ", *mode, ")"));
   }
-  const char* settings = options.query_only ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                                              "PRAGMA query_only=ON;"
-                                            : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+  // secure_delete: erased personal data (retention purges) is overwritten on disk, not left
+  // in free pages for anyone reading the file.
+  const char* settings = options.query_only
+                             ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                               "PRAGMA secure_delete=ON; PRAGMA query_only=ON;"
+                             : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                               "PRAGMA secure_delete=ON;";
   if (absl::Status s = db.Exec(settings); !s.ok()) {
     return absl::Status(s.code(), Concat(what, ": ", s.message()));
+  }
+  return db;
+}
+
+absl::StatusOr<Connection> Connection::OpenReadOnly(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  Connection db(raw);
+  const std::string what = Concat("cannot open database '", path, "'");
+  if (rc != SQLITE_OK) return SqliteStatus(rc, raw, what);
+  sqlite3_extended_result_codes(raw, 1);
+  // The first read checks the header: a non-database file fails here.
+  if (absl::StatusOr<int64_t> v = db.QueryInt("PRAGMA user_version"); !v.ok()) {
+    return absl::Status(v.status().code(), Concat(what, ": ", v.status().message()));
   }
   return db;
 }

@@ -65,13 +65,16 @@ struct ConnectionOptions {
 };
 
 // An open database connection with the settings the store relies on: journal_mode=WAL (file
-// databases), synchronous=FULL, foreign_keys=ON, the busy timeout. Movable, closes on
+// databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, the busy timeout. Movable, closes on
 // destruction.
 class Connection {
  public:
   // Opens or creates `path` (":memory:" for a private in-memory database) and applies the
   // settings. Errors name the path (a non-database file, an unwritable directory, ...).
   static absl::StatusOr<Connection> Open(const std::string& path, const ConnectionOptions& options);
+  // Opens an existing file read-only, changing nothing in it (no journal-mode switch): for
+  // checking backups.
+  static absl::StatusOr<Connection> OpenReadOnly(const std::string& path);
 
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;

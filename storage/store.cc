@@ -7,6 +7,7 @@
 #include "storage/case_writes.h"
 #include "storage/desk_writes.h"
 #include "storage/event_log.h"
+#include "storage/retention.h"
 #include "storage/routing_versions.h"
 #include "storage/schema.h"
 #include "storage/store_impl.h"
@@ -301,6 +302,36 @@ absl::StatusOr<std::vector<CaseRecord>> Store::ListReportsSince(int64_t since_ms
 
 absl::StatusOr<std::map<std::string, int64_t>> Store::CountOpenAssignments() {
   return impl_->Read([](sqlite::Connection& db) { return storage::CountOpenAssignments(db); });
+}
+
+// --- Retention -----------------------------------------------------------------------
+
+absl::StatusOr<std::vector<CaseRecord>> Store::ListPurgeable(int64_t closed_before_ms, int limit) {
+  if (limit < 1 || limit > 10000) return absl::InvalidArgumentError("limit must be 1..10000");
+  return impl_->Read(
+      [&](sqlite::Connection& db) { return LoadPurgeable(db, closed_before_ms, limit); });
+}
+
+absl::StatusOr<CaseRecord> Store::PurgeCase(int64_t case_id, const std::string& redacted_detail,
+                                            std::string_view actor) {
+  if (absl::Status s = RequireActor(actor); !s.ok()) return s;
+  const Clock* clock = impl_->clock;
+  return impl_->Write<CaseRecord>([&, clock](WriteContext& ctx) {
+    return ApplyPurge(ctx, case_id, redacted_detail, actor, clock->NowMillis());
+  });
+}
+
+absl::Status Store::Checkpoint() {
+  if (impl_->options.path == ":memory:") return absl::OkStatus();
+  // Outside any transaction: a write that commits nothing, then the checkpoint on the
+  // writer's connection after the batch (a checkpoint cannot run inside a transaction).
+  absl::Status status = impl_->Write<bool>([](WriteContext&) -> absl::StatusOr<bool> {
+                                 return true;
+                               }).status();
+  if (!status.ok()) return status;
+  absl::StatusOr<sqlite::Connection> db = sqlite::Connection::Open(impl_->options.path, {});
+  if (!db.ok()) return db.status();
+  return db->Exec("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 // --- Audit log -----------------------------------------------------------------------

@@ -145,6 +145,19 @@ class Store {
   // Open assignments per desk id.
   absl::StatusOr<std::map<std::string, int64_t>> CountOpenAssignments();
 
+  // --- Retention (issue 5) -----------------------------------------------------------
+
+  // Closed cases with closed_ms <= closed_before_ms not yet purged, oldest first, at most
+  // `limit` (1..10000), with their detail (for the caller to redact).
+  absl::StatusOr<std::vector<CaseRecord>> ListPurgeable(int64_t closed_before_ms, int limit);
+  // retention.h ApplyPurge: the case keeps `redacted_detail`; private event parts erased;
+  // a "case.purged" event.
+  absl::StatusOr<CaseRecord> PurgeCase(int64_t case_id, const std::string& redacted_detail,
+                                       std::string_view actor);
+  // Moves the WAL into the database file and truncates it (after a purge, so no old page
+  // image of erased data stays in the -wal file).
+  absl::Status Checkpoint();
+
   // --- Audit log ---------------------------------------------------------------------
 
   // Events concerning any of `desks` (non-empty) after `after_seq`, in seq order, at most

@@ -64,7 +64,7 @@ TEST_CASE("The same request_id twice in one batch, from two threads, makes one c
   CHECK(store->VerifyAuditLog()->ok);
 }
 
-TEST_CASE("A write failing mid-way in a batch rolls back alone; the others commit") {
+TEST_CASE("A write failing mid-way in a batch rolls back alone, the others commit") {
   TempDb db;
   GateClock clock(kMarch2026);
   auto store = testing::OpenStore(db.path(), &clock);

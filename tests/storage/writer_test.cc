@@ -53,7 +53,7 @@ struct Results {
   }
 };
 
-TEST_CASE("A failing write rolls back alone; the rest of its batch commits") {
+TEST_CASE("A failing write rolls back alone, the rest of its batch commits") {
   Writer writer(FreshDb(), 256, nullptr);
   std::promise<void> open;
   std::promise<void> entered;

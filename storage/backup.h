@@ -1,0 +1,37 @@
+// Backup and restore of the database file (issue 5), for `hotlined backup|restore`. Uses
+// SQLite's online backup API: a backup taken while the server is writing is a consistent
+// snapshot. Both verify the audit chain of the copy they produce. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace hotline::storage {
+
+struct BackupReport {
+  int64_t schema_version = 0;
+  int64_t cases = 0;
+  int64_t events = 0;      // events whose hashes were recomputed
+  std::string head_hash;   // the chain head of the copy
+  int64_t bytes = 0;       // size of the copy
+};
+
+// Copies the database `db_path` (it may be in use) to `to_path`, which must not exist, then
+// verifies the copy: its schema version and its whole audit chain. A failed copy or
+// verification removes `to_path` and says why.
+absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
+                                            const std::string& to_path);
+
+// Verifies `from_path` (a backup) like BackupDatabase does, then copies it to `db_path`.
+// FAILED_PRECONDITION when `db_path` exists and `overwrite` is false, or when the backup does
+// not verify. The server must not be running on `db_path` (hotlined holds a lock file; the
+// caller checks it).
+absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
+                                             const std::string& db_path, bool overwrite);
+
+// Verifies a database file without changing it.
+absl::StatusOr<BackupReport> VerifyDatabaseFile(const std::string& path);
+
+}  // namespace hotline::storage

@@ -1,0 +1,250 @@
+// Validation of the Intake requests other than reports: inquiries, request ids, case
+// numbers, notes, closing, listing, reopening and feedback.
+#include <catch2/catch.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/validation.h"
+#include "tests/server/test_util.h"
+
+namespace hotline::server {
+namespace {
+
+using testing::CheckAccepted;
+using testing::CheckRefused;
+using testing::Repeat;
+using testing::ValidInquiryRequest;
+
+template <typename Request>
+struct Variant {
+  std::string name;
+  std::function<void(Request&)> mutate;
+  std::string field;
+  std::string reason;
+};
+
+// Applies each variant to `valid` and checks `validate` refuses it as the variant says.
+template <typename Request, typename Validate>
+void CheckVariants(const Request& valid, Validate validate,
+                   const std::vector<Variant<Request>>& variants) {
+  for (const Variant<Request>& v : variants) {
+    DYNAMIC_SECTION(v.name) {
+      Request request = valid;
+      v.mutate(request);
+      CheckRefused(validate(request), v.field, v.reason);
+    }
+  }
+}
+
+TEST_CASE("SubmitInquiry: a complete inquiry passes and every broken field is named",
+          "[validation][inquiry]") {
+  CheckAccepted(ValidateSubmitInquiry(ValidInquiryRequest()));
+  SECTION("the contact is optional") {
+    v1::SubmitInquiryRequest request = ValidInquiryRequest();
+    request.mutable_inquiry()->clear_contact();
+    CheckAccepted(ValidateSubmitInquiry(request));
+    request.mutable_inquiry()->mutable_contact()->set_name("only a name");
+    CheckAccepted(ValidateSubmitInquiry(request));
+  }
+  using R = v1::SubmitInquiryRequest;
+  CheckVariants<R>(
+      ValidInquiryRequest(), ValidateSubmitInquiry,
+      {
+          {"no request_id", [](R& r) { r.clear_request_id(); }, "request_id", "is required"},
+          {"request_id with a non-ASCII letter", [](R& r) { r.set_request_id("anfrage-ä"); },
+           "request_id", "may contain only"},
+          {"no inquiry", [](R& r) { r.clear_inquiry(); }, "inquiry", "is required"},
+          {"no channel", [](R& r) { r.mutable_inquiry()->clear_channel(); }, "inquiry.channel",
+           "is required"},
+          {"unknown channel", [](R& r) { r.mutable_inquiry()->set_channel(v1::Channel(6)); },
+           "inquiry.channel", "unknown value 6"},
+          {"no topic", [](R& r) { r.mutable_inquiry()->clear_topic(); }, "inquiry.topic",
+           "is required"},
+          {"topic of 201 characters",
+           [](R& r) { r.mutable_inquiry()->set_topic(Repeat("题", 201)); }, "inquiry.topic",
+           "is 201 characters long; the limit is 200"},
+          {"no question", [](R& r) { r.mutable_inquiry()->clear_question(); }, "inquiry.question",
+           "is required"},
+          {"question of 5,001 characters",
+           [](R& r) { r.mutable_inquiry()->set_question(Repeat("q", 5001)); }, "inquiry.question",
+           "is 5001 characters long; the limit is 5000"},
+          {"no answer", [](R& r) { r.mutable_inquiry()->clear_answer(); }, "inquiry.answer",
+           "is required"},
+          {"answer not UTF-8", [](R& r) { r.mutable_inquiry()->set_answer("\xff"); },
+           "inquiry.answer", "is not valid UTF-8"},
+          {"contact phone malformed",
+           [](R& r) { r.mutable_inquiry()->mutable_contact()->set_phone("+86 138"); },
+           "inquiry.contact.phone", "must be 5 to 20 digits"},
+          {"anonymous contact with a phone",
+           [](R& r) { r.mutable_inquiry()->mutable_contact()->set_anonymous(true); },
+           "inquiry.contact", "name and phone must be empty for an anonymous reporter"},
+          {"contact relation unknown",
+           [](R& r) {
+             r.mutable_inquiry()->mutable_contact()->set_relation(v1::ReporterRelation(11));
+           },
+           "inquiry.contact.relation", "unknown value 11"},
+      });
+}
+
+TEST_CASE("ValidateRequestId accepts 1-64 characters of [A-Za-z0-9_.:-]",
+          "[validation][request_id]") {
+  for (const std::string& id :
+       {std::string("a"), std::string("550e8400-e29b-41d4-a716-446655440000"),
+        std::string("A_b.c:d-9"), Repeat("Z", 64)}) {
+    DYNAMIC_SECTION("valid: " << id) { CheckAccepted(ValidateRequestId("request_id", id)); }
+  }
+  struct Bad {
+    std::string id;
+    std::string reason;
+  };
+  const std::vector<Bad> bad = {
+      {"", "is required (a client-generated unique id)"},
+      {Repeat("a", 65), "is longer than 64 characters"},
+      {"a b", "may contain only letters, digits and _ . : -"},
+      {"a/b", "may contain only"},
+      {"a\nb", "may contain only"},
+      {"id#1", "may contain only"},
+      {"编号", "may contain only"},
+      {std::string("a\0b", 3), "may contain only"},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    DYNAMIC_SECTION("invalid #" << i << ": " << bad[i].reason) {
+      // The field path is the caller's, verbatim.
+      CheckRefused(ValidateRequestId("batch[3].request_id", bad[i].id), "batch[3].request_id",
+                   bad[i].reason);
+    }
+  }
+}
+
+TEST_CASE("ValidateCaseNumber accepts HL-YYYY- and 6 to 12 digits", "[validation][case_number]") {
+  for (const std::string number : {"HL-2026-000123", "HL-2026-1234567", "HL-1999-000000000000"}) {
+    DYNAMIC_SECTION("valid: " << number) {
+      CheckAccepted(ValidateCaseNumber("case_number", number));
+    }
+  }
+  CheckRefused(ValidateCaseNumber("case_number", ""), "case_number",
+               "is required (e.g. HL-2026-000123)");
+  for (const std::string number :
+       {"HL-2026-00012", "hl-2026-000123", "XX-2026-000123", "HL_2026-000123", "HL-2026_000123",
+        "HL-20a6-000123", "HL-2026-00012x", "HL-2026-0000000000000", "HL-2026-000123 ",
+        "HL-026-0000123", "HL-2026--00123"}) {
+    DYNAMIC_SECTION("invalid: " << number) {
+      CheckRefused(ValidateCaseNumber("case_number", number), "case_number",
+                   "must look like HL-2026-000123");
+    }
+  }
+}
+
+TEST_CASE("AddNote needs a case number and 1 to 5000 characters", "[validation][note]") {
+  v1::AddNoteRequest valid;
+  valid.set_case_number("HL-2026-000001");
+  valid.set_text("called the school; the teacher will visit");
+  CheckAccepted(ValidateAddNote(valid));
+  using R = v1::AddNoteRequest;
+  CheckVariants<R>(
+      valid, ValidateAddNote,
+      {
+          {"no case number", [](R& r) { r.clear_case_number(); }, "case_number", "is required"},
+          {"bad case number", [](R& r) { r.set_case_number("2026-1"); }, "case_number",
+           "must look like"},
+          {"no text", [](R& r) { r.clear_text(); }, "text", "is required"},
+          {"text of 5,001 characters", [](R& r) { r.set_text(Repeat("注", 5001)); }, "text",
+           "is 5001 characters long; the limit is 5000"},
+          {"text not UTF-8", [](R& r) { r.set_text("\xe4\xb8"); }, "text", "is not valid UTF-8"},
+      });
+}
+
+TEST_CASE("CloseCase needs an outcome of 1-50 characters and an optional summary",
+          "[validation][close]") {
+  v1::CloseCaseRequest valid;
+  valid.set_case_number("HL-2026-000001");
+  valid.set_outcome("resolved");
+  CheckAccepted(ValidateCloseCase(valid));
+  valid.set_summary(Repeat("s", 2000));
+  CheckAccepted(ValidateCloseCase(valid));
+  using R = v1::CloseCaseRequest;
+  CheckVariants<R>(
+      valid, ValidateCloseCase,
+      {
+          {"bad case number", [](R& r) { r.set_case_number("HL-2026-1"); }, "case_number",
+           "must look like"},
+          {"no outcome", [](R& r) { r.clear_outcome(); }, "outcome", "is required"},
+          {"outcome of 51 characters", [](R& r) { r.set_outcome(Repeat("o", 51)); }, "outcome",
+           "is 51 characters long; the limit is 50"},
+          {"summary of 2,001 characters", [](R& r) { r.set_summary(Repeat("s", 2001)); }, "summary",
+           "is 2001 characters long; the limit is 2000"},
+      });
+}
+
+TEST_CASE("ListCases: every filter is optional and bad ones are named", "[validation][list]") {
+  CheckAccepted(ValidateListCases(v1::ListCasesRequest()));
+  v1::ListCasesRequest full;
+  full.set_page_size(500);
+  full.set_status(v1::CASE_STATUS_CLOSED);
+  full.set_kind(v1::CASE_KIND_REPORT);
+  full.set_urgency(v1::URGENCY_ROUTINE);
+  full.set_category(v1::DISTRESS_CATEGORY_OTHER);
+  full.set_jurisdiction_prefix("110105001001");
+  full.set_desk_id("police-110105");
+  full.set_feedback_due(true);
+  full.set_overdue(true);
+  CheckAccepted(ValidateListCases(full));
+  using R = v1::ListCasesRequest;
+  CheckVariants<R>(
+      full, ValidateListCases,
+      {
+          {"negative page size", [](R& r) { r.set_page_size(-1); }, "page_size",
+           "must be 0 (default 50) to 500"},
+          {"page size 501", [](R& r) { r.set_page_size(501); }, "page_size", "to 500"},
+          {"unknown status", [](R& r) { r.set_status(v1::CaseStatus(99)); }, "status",
+           "unknown value 99"},
+          {"unknown kind", [](R& r) { r.set_kind(v1::CaseKind(3)); }, "kind", "unknown value 3"},
+          {"unknown urgency", [](R& r) { r.set_urgency(v1::Urgency(-1)); }, "urgency",
+           "unknown value -1"},
+          {"unknown category", [](R& r) { r.set_category(v1::DistressCategory(24)); }, "category",
+           "unknown value 24"},
+          {"prefix with a letter", [](R& r) { r.set_jurisdiction_prefix("1101a"); },
+           "jurisdiction_prefix", "must be digits"},
+          {"prefix of 13 digits", [](R& r) { r.set_jurisdiction_prefix(Repeat("1", 13)); },
+           "jurisdiction_prefix", "is longer than 12 digits"},
+          {"desk id of 101 characters", [](R& r) { r.set_desk_id(Repeat("d", 101)); }, "desk_id",
+           "is 101 characters long; the limit is 100"},
+      });
+}
+
+TEST_CASE("ReopenCase and RecordFeedback need a case number and a reason or note",
+          "[validation][reopen][feedback]") {
+  v1::ReopenCaseRequest reopen;
+  reopen.set_case_number("HL-2026-000001");
+  reopen.set_reason("the child was seen begging again");
+  CheckAccepted(ValidateReopenCase(reopen));
+  reopen.set_desk_id("police-110105");
+  CheckAccepted(ValidateReopenCase(reopen));
+  using Reopen = v1::ReopenCaseRequest;
+  CheckVariants<Reopen>(
+      reopen, ValidateReopenCase,
+      {
+          {"no reason", [](Reopen& r) { r.clear_reason(); }, "reason", "is required"},
+          {"desk id with capitals", [](Reopen& r) { r.set_desk_id("Police-110105"); }, "desk_id",
+           "must match [a-z0-9_.-]+"},
+          {"bad case number", [](Reopen& r) { r.set_case_number("HL-2026"); }, "case_number",
+           "must look like"},
+      });
+
+  v1::RecordFeedbackRequest feedback;
+  feedback.set_case_number("HL-2026-000001");
+  feedback.set_note("told the caller the police visited");
+  CheckAccepted(ValidateRecordFeedback(feedback));
+  using Feedback = v1::RecordFeedbackRequest;
+  CheckVariants<Feedback>(
+      feedback, ValidateRecordFeedback,
+      {
+          {"no note", [](Feedback& r) { r.clear_note(); }, "note", "is required"},
+          {"note of 2,001 characters", [](Feedback& r) { r.set_note(Repeat("n", 2001)); }, "note",
+           "is 2001 characters long; the limit is 2000"},
+      });
+}
+
+}  // namespace
+}  // namespace hotline::server

@@ -1,14 +1,16 @@
-"""kill -9 under load loses no acknowledged report and leaves no half-written case.
+"""kill -9 under load loses no acknowledged report and leaves no half-written case (issue 5).
 
-Three cycles on one database: 8 threads submit reports through the raw stubs, hotlined is
-killed with SIGKILL at a random moment (0.2-1.0 s), restarted, and checked:
+CYCLES cycles on one database (HOTLINE_CRASH_CYCLES, default 20): CLIENTS threads
+(HOTLINE_CRASH_CLIENTS, default 32) submit reports through the raw stubs, hotlined is killed
+with SIGKILL at a random moment (0.2-1.0 s), restarted, and checked:
 - every request_id that got an OK answer is stored exactly once, under the answered number;
 - every stored case has its assignments and its events (report.received, case.routed, one
   assignment.created per assignment);
 - the audit chain verifies;
 - a retry of every unanswered request (same request_id, same report) succeeds, and then
   every request_id is stored exactly once.
-Set HOTLINE_E2E_SEED to replay a run's kill moments.
+Set HOTLINE_E2E_SEED to replay a run's kill moments. The long run, e.g. 200 cycles of 64
+clients: scripts/crash-test 200 64.
 """
 
 import os
@@ -22,8 +24,8 @@ import grpc
 
 from harness import Server, intake_pb2, intake_pb2_grpc, metadata, sample_report
 
-CYCLES = 3
-THREADS = 8
+CYCLES = int(os.environ.get("HOTLINE_CRASH_CYCLES", "20"))
+THREADS = int(os.environ.get("HOTLINE_CRASH_CLIENTS", "32"))
 JURISDICTIONS = ["110105", "110101", "110105001001", "110101002002"]
 CATEGORIES = [("begging",), ("neglect",), ("dropout", "psychological_crisis"), ("illness",)]
 RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -75,9 +77,9 @@ class CrashTest(unittest.TestCase):
 
     def check(self, label):
         s = self.server
+        stored = dict(s.query("SELECT request_id, case_number FROM cases"))
         for rid, number in self.acked.items():
-            rows = s.query("SELECT case_number FROM cases WHERE request_id = ?", (rid,))
-            self.assertEqual(rows, [(number,)], f"{label}: acknowledged {rid} ({number})")
+            self.assertEqual(stored.get(rid), number, f"{label}: acknowledged {rid} ({number})")
         orphans = s.query(
             "SELECT case_number FROM cases c WHERE c.kind = 'report' AND NOT EXISTS "
             "(SELECT 1 FROM assignments a WHERE a.case_id = c.id)")
@@ -132,7 +134,10 @@ class CrashTest(unittest.TestCase):
             label = f"cycle {cycle + 1}"
             self.check(label)
             self.retry_unacked(label)
-        print(f"test_crash: acknowledged per cycle {per_cycle}, "
+        total = len(self.server.query("SELECT 1 FROM cases"))
+        print(f"test_crash: {CYCLES} kill -9 cycles, {THREADS} clients; acknowledged per cycle "
+              f"{per_cycle} (total {sum(per_cycle)}), stored {total} cases after retries, "
+              f"0 lost, 0 duplicated, 0 half-written, chain verified after every restart; "
               f"{time.monotonic() - started:.1f} s", file=sys.stderr)
         self.assertEqual(self.unexpected, [])
         self.assertGreater(sum(per_cycle), 0, "no report was acknowledged before the kills")

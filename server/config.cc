@@ -75,12 +75,14 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.max_batch, 1, 10000);
     } else if (k == "shutdown_grace_seconds") {
       get_int(k, node, config.shutdown_grace_seconds, 0, 600);
+    } else if (k == "db_busy_timeout_ms") {
+      get_int(k, node, config.db_busy_timeout_ms, 0, 600000);
     } else if (k == "retention_days") {
       get_int(k, node, config.retention_days, 0, 36500);
     } else {
       add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
-                            "max_message_bytes, max_batch, shutdown_grace_seconds, "
-                            "retention_days)",
+                            "max_message_bytes, max_batch, db_busy_timeout_ms, "
+                            "shutdown_grace_seconds, retention_days)",
                             Where(path, node), k));
     }
   }

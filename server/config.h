@@ -21,6 +21,9 @@ struct ServerConfig {
   int max_message_bytes = 1 << 20;
   // Writes committed together at most (group commit).
   int max_batch = 256;
+  // How long a write waits for a database lock held by another process (a backup tool, an
+  // administrator's sqlite3) before the call fails with UNAVAILABLE, milliseconds.
+  int db_busy_timeout_ms = 5000;
   // Seconds to let in-flight calls finish on SIGTERM/SIGINT.
   int shutdown_grace_seconds = 5;
   // Retention: personal data of cases closed longer than this many days is erased (names,

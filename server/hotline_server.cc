@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   storage::StoreOptions options;
   options.path = config.db_path;
   options.max_batch = config.max_batch;
+  options.busy_timeout_ms = config.db_busy_timeout_ms;
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   impl->store = *std::move(store);

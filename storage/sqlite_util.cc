@@ -24,7 +24,9 @@ absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_READONLY:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-      return absl::UnavailableError(Concat(what, ": ", detail));
+      return absl::UnavailableError(
+          Concat(what, ": ", detail, " — the database file cannot be written (read-only, or a "
+                 "failing disk)"));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::DataLossError(Concat(what, ": ", detail));

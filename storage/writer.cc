@@ -1,5 +1,7 @@
 #include "storage/writer.h"
 
+#include "storage/str_util.h"
+
 #include <optional>
 #include <utility>
 #include <vector>
@@ -116,6 +118,8 @@ void Writer::RunBatch(std::vector<Op>& batch) {
     committed = batch_status.ok();
     txn.reset();  // rolls back if still open
     if (!batch_status.ok()) {
+      batch_status = absl::Status(batch_status.code(),
+                                  Concat("nothing was stored: ", batch_status.message()));
       for (absl::Status& r : results) {
         if (r.ok()) r = batch_status;
       }

@@ -38,8 +38,10 @@ std::string StatusAfter(const storage::EventRecord& e) {
 class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsResponse> {
  public:
   WatchReactor(StreamHub* hub, storage::Store* store, std::vector<std::string> desks,
-               int64_t after_seq, std::chrono::seconds heartbeat, std::string caller)
-      : hub_(hub),
+               int64_t after_seq, std::chrono::seconds heartbeat, std::string caller,
+               std::function<void()> on_done)
+      : on_done_(std::move(on_done)),
+        hub_(hub),
         store_(store),
         desks_(std::move(desks)),
         heartbeat_(heartbeat),
@@ -106,6 +108,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
 
   void OnDone() override {
     hub_->Remove(this);
+    if (on_done_) on_done_();
     spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
                  caller_, desks_.size(), events_sent_, StreamHub::Cursor(last_sent_seq_),
                  static_cast<int>(final_status_.error_code()));
@@ -218,6 +221,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     Finish(final_status_);
   }
 
+  std::function<void()> on_done_;
   StreamHub* const hub_;
   storage::Store* const store_;
   const std::vector<std::string> desks_;
@@ -264,9 +268,9 @@ void StreamHub::OnCommit(int64_t head) {
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(
     std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
-    std::string caller_name) {
+    std::string caller_name, std::function<void()> on_done) {
   auto* reactor = new WatchReactor(this, store_, std::move(desks), after_seq, heartbeat,
-                                   std::move(caller_name));
+                                   std::move(caller_name), std::move(on_done));
   reactor->Begin();
   return reactor;
 }

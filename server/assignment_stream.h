@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,10 +43,11 @@ class StreamHub {
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 
-  // Starts a watch; the reactor deletes itself when the call is done.
+  // Starts a watch; the reactor deletes itself when the call is done, after calling
+  // `on_done`.
   grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(
       std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
-      std::string caller_name);
+      std::string caller_name, std::function<void()> on_done);
 
   void Add(WatchReactor* watcher);
   void Remove(WatchReactor* watcher);

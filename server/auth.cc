@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/status/status.h"
+#include "server/limits.h"
 
 namespace hotline::server {
 namespace {
@@ -62,7 +63,14 @@ absl::StatusOr<Caller> Authenticator::Check(const grpc::ServerContextBase& conte
   std::optional<Role> role = ParseRole(principal->role);
   if (!role) return absl::InternalError("token has an unknown role");
   for (Role r : allowed) {
-    if (r == *role) return Caller{*std::move(principal), *role};
+    if (r != *role) continue;
+    if (limiter_ != nullptr) {
+      if (absl::Status s = limiter_->Allow(principal->name); !s.ok()) {
+        spdlog::info("{}: refused: principal '{}' over its rate limit", rpc, principal->name);
+        return s;
+      }
+    }
+    return Caller{*std::move(principal), *role};
   }
   spdlog::info("{}: refused: principal '{}' has role {}", rpc, principal->name, principal->role);
   return absl::PermissionDeniedError(

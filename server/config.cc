@@ -77,11 +77,16 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.shutdown_grace_seconds, 0, 600);
     } else if (k == "db_busy_timeout_ms") {
       get_int(k, node, config.db_busy_timeout_ms, 0, 600000);
+    } else if (k == "rate_limit_per_second") {
+      get_int(k, node, config.rate_limit_per_second, 0, 1000000);
+    } else if (k == "max_streams_per_principal") {
+      get_int(k, node, config.max_streams_per_principal, 1, 1000);
     } else if (k == "retention_days") {
       get_int(k, node, config.retention_days, 0, 36500);
     } else {
       add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
                             "max_message_bytes, max_batch, db_busy_timeout_ms, "
+                            "rate_limit_per_second, max_streams_per_principal, "
                             "shutdown_grace_seconds, retention_days)",
                             Where(path, node), k));
     }

@@ -26,6 +26,12 @@ struct ServerConfig {
   int db_busy_timeout_ms = 5000;
   // Seconds to let in-flight calls finish on SIGTERM/SIGINT.
   int shutdown_grace_seconds = 5;
+  // Calls per second each principal may make (token bucket; bursts up to twice that after a
+  // quiet spell); more is RESOURCE_EXHAUSTED. 0: no limit (the built-in default, for tests
+  // and benchmarks; config/hotlined.toml sets 200).
+  int rate_limit_per_second = 0;
+  // Concurrent Desk.WatchAssignments streams per principal; more is RESOURCE_EXHAUSTED.
+  int max_streams_per_principal = 8;
   // Retention: personal data of cases closed longer than this many days is erased (names,
   // phones, addresses, narratives, notes); 0 keeps it (the default). Checked at start and
   // every hour.

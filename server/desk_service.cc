@@ -131,8 +131,10 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
   const std::chrono::seconds heartbeat = request->heartbeat_seconds() == 0
                                              ? kDefaultHeartbeat
                                              : std::chrono::seconds(request->heartbeat_seconds());
+  if (absl::Status s = streams_->Acquire(name); !s.ok()) return refuse(name, s);
   LogCall(kRpc, name, "", absl::OkStatus());
-  return hub_->Watch(*std::move(desks), after, heartbeat, name);
+  return hub_->Watch(*std::move(desks), after, heartbeat, name,
+                     [limiter = streams_, name] { limiter->Release(name); });
 }
 
 grpc::ServerUnaryReactor* DeskService::ListAssignments(grpc::CallbackServerContext* context,

@@ -5,14 +5,16 @@
 
 #include "hotline/v1/desk.grpc.pb.h"
 #include "server/assignment_stream.h"
+#include "server/limits.h"
 #include "server/service_deps.h"
 
 namespace hotline::server {
 
 class DeskService final : public v1::Desk::CallbackService {
  public:
-  // `hub` feeds WatchAssignments; not owned.
-  DeskService(ServiceDeps deps, StreamHub* hub) : deps_(deps), hub_(hub) {}
+  // `hub` feeds WatchAssignments; `streams` caps them per principal. Not owned.
+  DeskService(ServiceDeps deps, StreamHub* hub, StreamLimiter* streams)
+      : deps_(deps), hub_(hub), streams_(streams) {}
 
   grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* WatchAssignments(
       grpc::CallbackServerContext* context, const v1::WatchAssignmentsRequest* request) override;
@@ -41,6 +43,7 @@ class DeskService final : public v1::Desk::CallbackService {
  private:
   ServiceDeps deps_;
   StreamHub* hub_;
+  StreamLimiter* streams_;
 };
 
 }  // namespace hotline::server

@@ -13,6 +13,7 @@
 #include "server/auth.h"
 #include "server/desk_service.h"
 #include "server/escalator.h"
+#include "server/limits.h"
 #include "server/retention.h"
 #include "server/intake_service.h"
 #include "server/routing_admin.h"
@@ -24,6 +25,8 @@ namespace hotline::server {
 struct HotlineServer::Impl {
   ServerConfig config;
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<RateLimiter> rate;
+  std::unique_ptr<StreamLimiter> streams;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RoutingSnapshot> routing;
   std::unique_ptr<RoutingAdmin> tables;
@@ -59,7 +62,10 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   impl->store = *std::move(store);
-  impl->auth = std::make_unique<Authenticator>(impl->store.get());
+  impl->rate = std::make_unique<RateLimiter>(config.rate_limit_per_second,
+                                             2.0 * config.rate_limit_per_second);
+  impl->streams = std::make_unique<StreamLimiter>(config.max_streams_per_principal);
+  impl->auth = std::make_unique<Authenticator>(impl->store.get(), impl->rate.get());
 
   // The routing table in force is the latest stored version; an empty database imports
   // config.routing_table as version 1.
@@ -78,7 +84,7 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
     escalator->Poke();
   });
   impl->intake = std::make_unique<IntakeService>(deps);
-  impl->desk = std::make_unique<DeskService>(deps, impl->hub.get());
+  impl->desk = std::make_unique<DeskService>(deps, impl->hub.get(), impl->streams.get());
   impl->admin = std::make_unique<AdminService>(deps);
 
   grpc::EnableDefaultHealthCheckService(true);

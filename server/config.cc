@@ -75,6 +75,18 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.max_batch, 1, 10000);
     } else if (k == "shutdown_grace_seconds") {
       get_int(k, node, config.shutdown_grace_seconds, 0, 600);
+    } else if (k == "tls_cert") {
+      get_string(k, node, config.tls_cert);
+    } else if (k == "tls_key") {
+      get_string(k, node, config.tls_key);
+    } else if (k == "tls_client_ca") {
+      get_string(k, node, config.tls_client_ca);
+    } else if (k == "allow_insecure") {
+      if (auto v = node.value_exact<bool>()) {
+        config.allow_insecure = *v;
+      } else {
+        add_error(fmt::format("{}: allow_insecure must be true or false", Where(path, node)));
+      }
     } else if (k == "db_busy_timeout_ms") {
       get_int(k, node, config.db_busy_timeout_ms, 0, 600000);
     } else if (k == "rate_limit_per_second") {
@@ -85,11 +97,18 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.retention_days, 0, 36500);
     } else {
       add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
+                            "tls_cert, tls_key, tls_client_ca, allow_insecure, "
                             "max_message_bytes, max_batch, db_busy_timeout_ms, "
                             "rate_limit_per_second, max_streams_per_principal, "
                             "shutdown_grace_seconds, retention_days)",
                             Where(path, node), k));
     }
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    add_error(fmt::format("{}: tls_cert and tls_key go together: give both or neither", path));
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    add_error(fmt::format("{}: tls_client_ca needs tls_cert and tls_key", path));
   }
   if (!errors.empty()) return absl::InvalidArgumentError(errors);
   return config;

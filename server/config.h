@@ -11,6 +11,16 @@ namespace hotline::server {
 struct ServerConfig {
   // Address to listen on, host:port. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:50051";
+  // TLS (issue 5): PEM files of the server's certificate chain and private key. Both or
+  // neither. Without them the server speaks plaintext, which it does only on a loopback
+  // address unless allow_insecure is true.
+  std::string tls_cert;
+  std::string tls_key;
+  // PEM file of the CA that signs client certificates; when set, clients must present one.
+  std::string tls_client_ca;
+  // Listen without TLS on a non-loopback address anyway (a warning is logged). For a network
+  // that already encrypts (a service mesh), never for the open internet.
+  bool allow_insecure = false;
   // SQLite database file.
   std::string db_path = "var/hotline.db";
   // Routing table (TOML). Relative paths are relative to the working directory.

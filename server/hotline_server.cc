@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "router/loader.h"
 #include "server/admin_service.h"
 #include "server/assignment_stream.h"
@@ -44,6 +47,62 @@ struct HotlineServer::Impl {
     if (store != nullptr) store->SetCommitListener({});
   }
 };
+
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (!in || contents.str().empty()) {
+    return absl::FailedPreconditionError(fmt::format("{}: cannot read {}", key, path));
+  }
+  if (contents.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::FailedPreconditionError(fmt::format("{}: {} is not a PEM file", key, path));
+  }
+  return contents.str();
+}
+
+bool IsLoopback(const std::string& listen) {
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
+         host.rfind("127.", 0) == 0 || host.rfind("unix:", 0) == 0;
+}
+
+// TLS when configured (optionally requiring client certificates); plaintext only on a
+// loopback address unless the config says allow_insecure (issue 5).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServerConfig& config) {
+  if (config.tls_cert.empty()) {
+    if (!IsLoopback(config.listen)) {
+      if (!config.allow_insecure) {
+        return absl::FailedPreconditionError(fmt::format(
+            "refusing to listen on {} without TLS: set tls_cert and tls_key, or "
+            "allow_insecure = true for a network that encrypts by itself",
+            config.listen));
+      }
+      spdlog::warn("listening on {} WITHOUT TLS (allow_insecure = true): tokens and reports "
+                   "cross the network in plaintext",
+                   config.listen);
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  auto cert = ReadPem("tls_cert", config.tls_cert);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem("tls_key", config.tls_key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls_client_ca.empty()) {
+    auto ca = ReadPem("tls_client_ca", config.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+}  // namespace
 
 HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -90,7 +149,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &impl->port);
+  auto credentials = ServerCredentials(config);
+  if (!credentials.ok()) return credentials.status();
+  builder.AddListeningPort(config.listen, *credentials, &impl->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.RegisterService(impl->intake.get());
   builder.RegisterService(impl->desk.get());

@@ -138,6 +138,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
       Fetch(after, &page, &full, &last, &error);
       lock.lock();
       fetching_ = false;
+      if (finish_requested_) {  // cancelled (or closed) while we read: finish now
+        FinishIfIdleLocked();
+        return;
+      }
       if (!error.ok()) {
         RequestFinishLocked(ToGrpcStatus(absl::UnavailableError(
             "cannot read the event log; reconnect with your cursor")));

@@ -10,6 +10,7 @@
 #include "server/case_access.h"
 #include "server/grpc_status.h"
 #include "server/mapping.h"
+#include "server/page_token.h"
 #include "server/validation.h"
 
 namespace hotline::server {
@@ -52,29 +53,6 @@ absl::StatusOr<std::vector<std::string>> ScopeDesks(
   return desks;
 }
 
-std::string FilterKey(const v1::ListAssignmentsRequest& r) {
-  v1::ListAssignmentsRequest filters = r;
-  filters.clear_page_size();
-  filters.clear_page_token();
-  return Sha256Hex(filters.SerializeAsString()).substr(0, 12);
-}
-
-absl::StatusOr<int64_t> ParsePageToken(const v1::ListAssignmentsRequest& r) {
-  if (r.page_token().empty()) return 0;
-  const std::string& token = r.page_token();
-  const size_t dot = token.find('.');
-  int64_t before = 0;
-  bool ok = dot != std::string::npos && dot > 0 && dot <= 18;
-  for (size_t i = 0; ok && i < dot; ++i) {
-    ok = token[i] >= '0' && token[i] <= '9';
-    before = before * 10 + (token[i] - '0');
-  }
-  if (!ok || before <= 0) return absl::InvalidArgumentError("page_token: malformed");
-  if (token.substr(dot + 1) != FilterKey(r)) {
-    return absl::InvalidArgumentError("page_token: was issued for different filters");
-  }
-  return before;
-}
 
 void FillChange(const storage::AssignmentChange& change, v1::AssignmentChange* out) {
   *out->mutable_assignment() = ToAssignmentProto(change.assignment);
@@ -168,7 +146,7 @@ grpc::ServerUnaryReactor* DeskService::ListAssignments(grpc::CallbackServerConte
     *item->mutable_case_summary() = ToCaseSummary(*c);
   }
   if (page->next_before_id != 0) {
-    response->set_next_page_token(fmt::format("{}.{}", page->next_before_id, FilterKey(*request)));
+    response->set_next_page_token(MakePageToken(page->next_before_id, *request));
   }
   return FinishCall(context, kRpc, name, "", absl::OkStatus());
 }

@@ -9,6 +9,7 @@
 #include "server/call_log.h"
 #include "server/case_access.h"
 #include "server/mapping.h"
+#include "server/page_token.h"
 #include "server/validation.h"
 
 namespace hotline::server {
@@ -16,30 +17,6 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 
-std::string FilterKey(const v1::ListCasesRequest& r) {
-  v1::ListCasesRequest filters = r;
-  filters.clear_page_size();
-  filters.clear_page_token();
-  return Sha256Hex(filters.SerializeAsString()).substr(0, 12);
-}
-
-// page_token = "<before_id>.<filter key>": only valid with the same filters.
-absl::StatusOr<int64_t> ParsePageToken(const v1::ListCasesRequest& r) {
-  if (r.page_token().empty()) return 0;
-  const std::string& token = r.page_token();
-  size_t dot = token.find('.');
-  int64_t before = 0;
-  bool ok = dot != std::string::npos && dot > 0 && dot <= 18;
-  for (size_t i = 0; ok && i < dot; ++i) {
-    ok = token[i] >= '0' && token[i] <= '9';
-    before = before * 10 + (token[i] - '0');
-  }
-  if (!ok || before <= 0) return absl::InvalidArgumentError("page_token: malformed");
-  if (token.substr(dot + 1) != FilterKey(r)) {
-    return absl::InvalidArgumentError("page_token: was issued for different filters");
-  }
-  return before;
-}
 
 }  // namespace
 
@@ -157,7 +134,7 @@ grpc::ServerUnaryReactor* IntakeService::ListCases(grpc::CallbackServerContext* 
       *response->add_cases() = ToCaseProto(r, CaseView::kSummary);
     }
     if (page->next_before_id != 0) {
-      response->set_next_page_token(fmt::format("{}.{}", page->next_before_id, FilterKey(*request)));
+      response->set_next_page_token(MakePageToken(page->next_before_id, *request));
     }
   }
   return FinishCall(context, kRpc, name, "", page.status());

@@ -366,15 +366,10 @@ absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
       "ORDER BY id");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, desk_id);
-  std::vector<int64_t> ids;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.push_back(stmt->Int(0));
-  }
+  absl::StatusOr<std::vector<int64_t>> ids = stmt->CollectInts();
+  if (!ids.ok()) return ids.status();
   std::vector<AssignmentRecord> moved;
-  for (int64_t id : ids) {
+  for (int64_t id : *ids) {
     absl::StatusOr<AssignmentChange> change =
         ApplyHandOff(ctx, id, actor, "transferred", reason, replacement, now_ms);
     if (!change.ok()) return change.status();
@@ -390,15 +385,10 @@ absl::StatusOr<std::vector<AssignmentRecord>> LoadDueAssignments(sqlite::Connect
       "ack_deadline_ms <= ?1 ORDER BY ack_deadline_ms, id LIMIT ?2");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt(1, now_ms).BindInt(2, limit);
-  std::vector<int64_t> ids;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.push_back(stmt->Int(0));
-  }
+  absl::StatusOr<std::vector<int64_t>> ids = stmt->CollectInts();
+  if (!ids.ok()) return ids.status();
   std::vector<AssignmentRecord> out;
-  for (int64_t id : ids) {
+  for (int64_t id : *ids) {
     absl::StatusOr<AssignmentRecord> a = LoadAssignment(db, id);
     if (!a.ok()) return a.status();
     out.push_back(*std::move(a));

@@ -15,15 +15,10 @@ absl::StatusOr<std::vector<CaseRecord>> LoadPurgeable(sqlite::Connection& db,
       "closed_ms <= ?1 ORDER BY closed_ms, id LIMIT ?2");
   if (!stmt.ok()) return stmt.status();
   stmt->BindInt(1, closed_before_ms).BindInt(2, limit);
-  std::vector<int64_t> ids;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.push_back(stmt->Int(0));
-  }
+  absl::StatusOr<std::vector<int64_t>> ids = stmt->CollectInts();
+  if (!ids.ok()) return ids.status();
   std::vector<CaseRecord> out;
-  for (int64_t id : ids) {
+  for (int64_t id : *ids) {
     absl::StatusOr<CaseRecord> c = LoadCaseById(db, id, CaseView::kFull);
     if (!c.ok()) return c.status();
     out.push_back(*std::move(c));

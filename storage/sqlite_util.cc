@@ -99,6 +99,16 @@ absl::Status Statement::Run() {
   }
 }
 
+absl::StatusOr<std::vector<int64_t>> Statement::CollectInts() {
+  std::vector<int64_t> out;
+  for (;;) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(Int(0));
+  }
+}
+
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 std::string Statement::Text(int column) const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -43,6 +44,8 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Steps to completion, ignoring rows.
   absl::Status Run();
+  // Steps to completion, collecting column 0 of every row as an integer (e.g. ids).
+  absl::StatusOr<std::vector<int64_t>> CollectInts();
 
   int64_t Int(int column) const;
   std::string Text(int column) const;  // "" for NULL

@@ -32,7 +32,8 @@ if PY_DIR not in sys.path:
     sys.path.insert(0, PY_DIR)
 
 import grpc  # noqa: E402
-from hotline.v1 import admin_pb2_grpc, case_pb2, intake_pb2, intake_pb2_grpc  # noqa: E402
+from hotline.v1 import (admin_pb2, admin_pb2_grpc, case_pb2, desk_pb2, desk_pb2_grpc,  # noqa: E402,F401
+                        intake_pb2, intake_pb2_grpc)
 
 HOTLINED = os.path.join(BIN_DIR, "hotlined")
 HOTLINE = os.path.join(BIN_DIR, "hotline")
@@ -281,6 +282,9 @@ class Server:
 
     def admin(self):
         return admin_pb2_grpc.AdminStub(self.channel())
+
+    def desk(self):
+        return desk_pb2_grpc.DeskStub(self.channel())
 
     # --- CLI ------------------------------------------------------------------------------
 

@@ -116,7 +116,7 @@ constexpr const char* kMigration2 = R"sql(
 ALTER TABLE events ADD COLUMN desk_id TEXT;
 UPDATE events SET desk_id = json_extract(payload, '$.desk_id') WHERE type LIKE 'assignment.%';
 CREATE INDEX events_desk ON events(desk_id, seq) WHERE desk_id IS NOT NULL;
-DROP TRIGGER events_no_update;
+DROP TRIGGER IF EXISTS events_no_update;
 CREATE TRIGGER events_no_update
 BEFORE UPDATE OF seq, case_id, time_ms, actor, type, payload, prev_hash, hash, desk_id ON events
 BEGIN

@@ -70,6 +70,38 @@ std::string BracketList(const std::vector<std::string>& items) {
   return Cat("[", Join(items, ", "), "]");
 }
 
+namespace {
+
+void SetBit(std::vector<uint64_t>& bits, size_t i) { bits[i / 64] |= uint64_t{1} << (i % 64); }
+
+void BuildRuleIndex(const RoutingTable& table, CompiledTable& compiled) {
+  RuleIndex& index = compiled.index;
+  index.words = (table.rules.size() + 63) / 64;
+  const std::vector<uint64_t> empty(index.words, 0);
+  index.by_category.assign(KnownCategories().size(), empty);
+  index.by_urgency.assign(KnownUrgencies().size(), empty);
+  index.no_category = index.no_urgency = index.no_jurisdiction = empty;
+  for (size_t r = 0; r < table.rules.size(); ++r) {
+    const Conditions& when = table.rules[r].when;
+    if (when.categories.empty()) {
+      SetBit(index.no_category, r);
+    }
+    for (const std::string& c : when.categories) {
+      if (const int i = CategoryIndex(c); i >= 0) SetBit(index.by_category[i], r);
+    }
+    if (when.urgencies.empty()) SetBit(index.no_urgency, r);
+    for (const std::string& u : when.urgencies) {
+      if (const int i = UrgencyIndex(u); i >= 0) SetBit(index.by_urgency[i], r);
+    }
+    if (when.jurisdictions.empty()) SetBit(index.no_jurisdiction, r);
+    for (const std::string& code : when.jurisdictions) {
+      index.by_jurisdiction[code].push_back(static_cast<uint32_t>(r));
+    }
+  }
+}
+
+}  // namespace
+
 CompiledTable CompileTable(const RoutingTable& table) {
   CompiledTable compiled;
   compiled.desks_by_type.resize(KnownDeskTypes().size());
@@ -115,6 +147,7 @@ CompiledTable CompileTable(const RoutingTable& table) {
     }
     compiled.rules.push_back(std::move(out));
   }
+  BuildRuleIndex(table, compiled);
   return compiled;
 }
 

@@ -54,8 +54,26 @@ struct CompiledRule {
   std::vector<CompiledTarget> targets;
 };
 
+// Which rules can match at all, as bitsets over rule positions (issue 6): a large table is not
+// scanned rule by rule. A rule is a candidate for a child when its category, urgency and
+// jurisdiction conditions can hold (or it has none of that kind).
+struct RuleIndex {
+  size_t words = 0;  // 64-bit words per bitset
+  std::vector<std::vector<uint64_t>> by_category;  // per category index
+  std::vector<uint64_t> no_category;
+  std::vector<std::vector<uint64_t>> by_urgency;   // per urgency index
+  std::vector<uint64_t> no_urgency;
+  std::map<std::string, std::vector<uint32_t>, std::less<>> by_jurisdiction;  // code -> rules
+  std::vector<uint64_t> no_jurisdiction;
+};
+
+// Tables with more rules than this route through RuleIndex, and their trace lists only the
+// rules the index leaves (the rest cannot match); smaller tables trace every rule.
+inline constexpr size_t kFullTraceRules = 64;
+
 struct CompiledTable {
   std::vector<CompiledRule> rules;  // parallel to RoutingTable::rules
+  RuleIndex index;
   // Per desk type (index into KnownDeskTypes()): jurisdiction code -> desk index.
   std::vector<std::map<std::string, size_t, std::less<>>> desks_by_type;
   int first_center = -1;  // the first desk of type "center", or -1

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <string_view>
 
 #include "router/compiled_table.h"
@@ -29,6 +30,44 @@ ReportBits ToBits(const Facts& facts) {
   bits.reporter_kind = Bit(ReporterKindIndex(facts.reporter_kind));
   bits.categories_text = BracketList(facts.categories);
   return bits;
+}
+
+// The rules that can match `child` (bit r set: rule r), from the index: category, urgency and
+// jurisdiction conditions that can hold, or none of that kind.
+void Candidates(const RuleIndex& index, const Facts& facts, const ChildFacts& child,
+                std::vector<uint64_t>& out) {
+  out = index.no_category;
+  for (const std::string& category : facts.categories) {
+    const int i = CategoryIndex(category);
+    if (i < 0) continue;
+    const std::vector<uint64_t>& bits = index.by_category[i];
+    for (size_t w = 0; w < index.words; ++w) out[w] |= bits[w];
+  }
+  const int u = UrgencyIndex(facts.urgency);
+  for (size_t w = 0; w < index.words; ++w) {
+    out[w] &= index.no_urgency[w] | (u >= 0 ? index.by_urgency[u][w] : 0);
+  }
+  std::vector<uint64_t> jurisdiction = index.no_jurisdiction;
+  static constexpr size_t kLengths[] = {2, 4, 6, 9, 12};
+  for (size_t len : kLengths) {
+    if (len > child.jurisdiction.size()) break;
+    auto it = index.by_jurisdiction.find(std::string_view(child.jurisdiction).substr(0, len));
+    if (it == index.by_jurisdiction.end()) continue;
+    for (uint32_t r : it->second) jurisdiction[r / 64] |= uint64_t{1} << (r % 64);
+  }
+  for (size_t w = 0; w < index.words; ++w) out[w] &= jurisdiction[w];
+}
+
+// The first set bit at or after `from`, or SIZE_MAX.
+size_t NextCandidate(const std::vector<uint64_t>& bits, size_t from) {
+  size_t w = from / 64;
+  if (w >= bits.size()) return SIZE_MAX;
+  uint64_t word = bits[w] & (~uint64_t{0} << (from % 64));
+  for (;;) {
+    if (word != 0) return w * 64 + static_cast<size_t>(__builtin_ctzll(word));
+    if (++w >= bits.size()) return SIZE_MAX;
+    word = bits[w];
+  }
 }
 
 std::string_view OrNone(const std::string& s) {
@@ -229,7 +268,21 @@ class TargetCollector {
 
 }  // namespace
 
+namespace {
+Decision RouteImpl(const RoutingTable& table, const Facts& facts, bool indexed);
+}  // namespace
+
 Decision Route(const RoutingTable& table, const Facts& facts) {
+  return RouteImpl(table, facts, table.rules.size() > kFullTraceRules);
+}
+
+Decision RouteWithoutIndex(const RoutingTable& table, const Facts& facts) {
+  return RouteImpl(table, facts, false);
+}
+
+namespace {
+
+Decision RouteImpl(const RoutingTable& table, const Facts& facts, bool indexed) {
   const CompiledTable* compiled = table.compiled.get();
   CompiledTable local;
   if (compiled == nullptr || compiled->rules.size() != table.rules.size()) {
@@ -238,16 +291,19 @@ Decision Route(const RoutingTable& table, const Facts& facts) {
   }
   Decision decision;
   decision.table_version = table.version;
-  decision.trace.reserve(facts.children.size() * table.rules.size());
+  if (!indexed) decision.trace.reserve(facts.children.size() * table.rules.size());
   const ReportBits bits = ToBits(facts);
   TargetCollector collector(table, *compiled, decision);
 
+  std::vector<uint64_t> candidates;
   for (size_t c = 0; c < facts.children.size(); ++c) {
     const ChildFacts& child = facts.children[c];
     const int child_index = static_cast<int>(c);
     const RuleEvaluator evaluator(facts, bits, child);
     std::string matched_ids;  // rules that matched this child so far, for the default's step
-    for (size_t r = 0; r < table.rules.size(); ++r) {
+    if (indexed) Candidates(compiled->index, facts, child, candidates);
+    for (size_t r = indexed ? NextCandidate(candidates, 0) : 0; r < table.rules.size();
+         r = indexed ? NextCandidate(candidates, r + 1) : r + 1) {
       const Rule& rule = table.rules[r];
       RuleStep step;
       step.child_index = child_index;
@@ -272,6 +328,8 @@ Decision Route(const RoutingTable& table, const Facts& facts) {
   }
   return decision;
 }
+
+}  // namespace
 
 }  // namespace hotline::router
 

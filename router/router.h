@@ -60,7 +60,15 @@ struct Decision {
 // Evaluates the rules for every child in turn: rules in order, stopping after the first
 // match whose continue_evaluation is false. The default rule matches exactly when no
 // earlier rule matched for that child, so every child reaches at least one desk.
+//
+// A table of more than 64 rules is not scanned rule by rule: an index over categories,
+// urgency and jurisdictions leaves only the rules that can match, and the trace lists those
+// (the others could not have matched). Smaller tables trace every rule with its reason.
 Decision Route(const RoutingTable& table, const Facts& facts);
+
+// The same decision by scanning every rule (the trace lists every rule). For tests that
+// check the index changes nothing, and for the benchmark's comparison.
+Decision RouteWithoutIndex(const RoutingTable& table, const Facts& facts);
 
 }  // namespace hotline::router
 

@@ -33,6 +33,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options, const Ui& ui) {
       ->type_name("SECONDS")
       ->capture_default_str();
   app.add_flag("--wide", options.wide, ui(Msg::kHelpWide));
+  app.add_option("--tls-ca", options.tls_ca, ui(Msg::kHelpTlsCa))
+      ->envname("HOTLINE_TLS_CA")
+      ->type_name("PEM");
 }
 
 CLI::App* AddSubcommand(CLI::App& parent, const std::string& name, const std::string& help,

@@ -1,5 +1,5 @@
-// `hotline case show|note|close|history`. Reads and close are retried on UNAVAILABLE; a note
-// is sent once (a retry could add it twice).
+// `hotline case show|note|close|history` (reopen and access: case_followup_commands.cc).
+// Reads and close are retried on UNAVAILABLE; a note is sent once (a retry could add it twice).
 #include <CLI/CLI.hpp>
 #include <memory>
 
@@ -144,6 +144,8 @@ void AddCaseCommands(CLI::App& app, const Ui& ui, Action& action) {
   CLI::App* history =
       AddCaseSubcommand(*group, "history", Msg::kHelpCaseHistory, ui, options, &RunHistory, action);
   history->add_flag("--full-hash", options->full_hash, ui(Msg::kHelpFullHash));
+
+  AddCaseFollowUpCommands(*group, ui, action);
 }
 
 }  // namespace hotline::cli

@@ -20,6 +20,7 @@ struct ListOptions {
   int limit = 0;
   std::string page_token;
   bool all = false;
+  bool overdue = false;
 };
 
 // Sets the enum filter named by `text` with `set`; empty text leaves it unset.
@@ -49,6 +50,7 @@ Result<v1::ListCasesRequest> BuildListRequest(const ListOptions& o, const Ui& ui
   }
   r.set_jurisdiction_prefix(o.jurisdiction_prefix);
   r.set_desk_id(o.desk_id);
+  r.set_overdue(o.overdue);
   r.set_page_size(o.limit);
   r.set_page_token(o.page_token);
   return r;
@@ -102,6 +104,7 @@ void AddCaseListCommand(CLI::App& case_command, const Ui& ui, Action& action) {
   command->add_option("--limit", o->limit, ui(Msg::kHelpLimit))->type_name("N");
   command->add_option("--page-token", o->page_token, ui(Msg::kHelpPageToken))->type_name("T");
   command->add_flag("--all", o->all, ui(Msg::kHelpAll));
+  command->add_flag("--overdue", o->overdue, ui(Msg::kHelpOverdue));
   command->callback(
       [o, &action] { action = [o](CommandContext& ctx) { return RunList(ctx, *o); }; });
 }

@@ -6,14 +6,13 @@
 #include "cli/display_width.h"
 #include "cli/key_value.h"
 #include "cli/output.h"
-#include "proto/enum_names.h"
 
 namespace hotline::cli {
 namespace {
 
 template <typename E>
 std::string Name(E value) {
-  return value == E{} ? std::string() : proto::ShortName(value);
+  return EnumText(value);
 }
 
 std::string YesNo(bool value, const Ui& ui) { return ui(value ? Msg::kYes : Msg::kNo); }
@@ -91,6 +90,13 @@ void AddOutcome(KeyValueBlock& block, const v1::Case& c, const Ui& ui) {
   block.Add(ui(Msg::kLabelOutcome), c.outcome());
   block.Add(ui(Msg::kLabelSummary), c.outcome_summary());
   block.Add(ui(Msg::kLabelClosed), FormatLocalTime(c.close_time()));
+  block.Add(ui(Msg::kLabelFeedback), Name(c.feedback()));
+}
+
+std::string DeadlineText(const v1::Assignment& a, const Ui& ui) {
+  std::string text = FormatLocalTime(a.ack_deadline());
+  if (a.has_overdue_time()) text += (text.empty() ? "" : " ") + ui(Msg::kOverdue);
+  return text;
 }
 
 }  // namespace
@@ -102,27 +108,48 @@ std::string AgeText(const v1::Child& child, const Ui& ui) {
   return std::to_string(age.min_years()) + "-" + std::to_string(age.max_years());
 }
 
-std::string CategoriesText(const v1::Report& report) {
+std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories) {
   std::string out;
-  for (int c : report.categories()) {
+  for (int c : categories) {
     out += (out.empty() ? "" : ", ") + proto::ShortName(static_cast<v1::DistressCategory>(c));
   }
   return out;
 }
 
+std::string CategoriesText(const v1::Report& report) { return CategoryNames(report.categories()); }
+
 std::string RenderAssignments(const Assignments& assignments, bool with_status, const Ui& ui,
                               const TableStyle& style) {
   if (assignments.empty()) return ui(Msg::kNoAssignments) + "\n";
-  std::vector<std::string> headers = {ui(Msg::kColDeskId), ui(Msg::kColDeskName),
-                                      ui(Msg::kColType)};
+  const auto any = [&](auto has) {
+    return std::any_of(assignments.begin(), assignments.end(), has);
+  };
+  const bool outcomes =
+      with_status && any([](const v1::Assignment& a) { return !a.outcome().empty(); });
+  const bool successors =
+      with_status && any([](const v1::Assignment& a) { return a.replaces_assignment_id() != 0; });
+  std::vector<std::string> headers;
+  if (with_status) headers.push_back(ui(Msg::kColId));
+  for (Msg m : {Msg::kColDeskId, Msg::kColDeskName, Msg::kColType}) headers.push_back(ui(m));
   if (with_status) headers.push_back(ui(Msg::kColStatus));
   headers.push_back(ui(Msg::kColDeadline));
+  if (outcomes) headers.push_back(ui(Msg::kColOutcome));
+  if (successors) headers.push_back(ui(Msg::kColReplaces));
   headers.push_back(ui(Msg::kColResolution));
   Table table(std::move(headers));
   for (const v1::Assignment& a : assignments) {
-    std::vector<std::string> row = {a.desk_id(), a.desk_name(), a.desk_type()};
+    std::vector<std::string> row;
+    if (with_status) row.push_back(a.id() == 0 ? "" : std::to_string(a.id()));
+    for (const std::string* cell : {&a.desk_id(), &a.desk_name(), &a.desk_type()}) {
+      row.push_back(*cell);
+    }
     if (with_status) row.push_back(Name(a.status()));
-    row.push_back(FormatLocalTime(a.ack_deadline()));
+    row.push_back(DeadlineText(a, ui));
+    if (outcomes) row.push_back(a.outcome());
+    if (successors) {
+      row.push_back(
+          a.replaces_assignment_id() == 0 ? "" : "#" + std::to_string(a.replaces_assignment_id()));
+    }
     row.push_back(a.resolution());
     table.AddRow(std::move(row));
   }

@@ -12,10 +12,20 @@
 #include "hotline/v1/admin.pb.h"
 #include "hotline/v1/case.pb.h"
 #include "hotline/v1/intake.pb.h"
+#include "proto/enum_names.h"
 
 namespace hotline::cli {
 
 using Assignments = google::protobuf::RepeatedPtrField<v1::Assignment>;
+
+// The short name of `value` ("pending"), or "" for the *_UNSPECIFIED value.
+template <typename E>
+std::string EnumText(E value) {
+  return value == E{} ? std::string() : proto::ShortName(value);
+}
+
+// Short names of distress `categories` (enum numbers), joined with ", ".
+std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories);
 
 // "9", "6-8", or the UI's "unknown" when the child has no age.
 std::string AgeText(const v1::Child& child, const Ui& ui);
@@ -27,14 +37,17 @@ std::string CategoriesText(const v1::Report& report);
 // (desk id, desk name, type, deadline, resolution) and "routed by table <version>".
 std::string RenderSubmittedReport(const v1::Case& c, const Ui& ui, const TableStyle& style);
 
-// What `hotline inquiry` and `hotline case close` print: a short block of the case.
+// What `hotline inquiry`, `hotline case close|reopen` and `hotline feedback done` print: a
+// short block of the case (number, kind, status, outcome, feedback).
 std::string RenderCaseSummary(const v1::Case& c, const Ui& ui);
 
 // What `hotline case show` prints: every visible field, the assignments with their status
 // and the routing trace.
 std::string RenderCase(const v1::Case& c, const Ui& ui, const TableStyle& style);
 
-// Assignments table; with `with_status` a STATUS column follows TYPE.
+// Assignments table; with `with_status` an ID column leads, a STATUS column follows TYPE and,
+// when any assignment has one, OUTCOME and REPLACES columns precede RESOLUTION. A deadline
+// the server marked overdue (overdue_time) is followed by "overdue".
 std::string RenderAssignments(const Assignments& assignments, bool with_status, const Ui& ui,
                               const TableStyle& style);
 

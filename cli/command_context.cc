@@ -30,6 +30,7 @@ Connection& CommandContext::connection() {
     ConnectionOptions options;
     options.server = options_.server;
     options.token = options_.token;
+    options.tls_ca = options_.tls_ca;
     options.timeout = std::chrono::milliseconds(
         std::llround(std::min(options_.timeout_seconds, kMaxTimeoutSeconds) * 1000));
     connection_ = std::make_unique<Connection>(std::move(options));
@@ -38,6 +39,8 @@ Connection& CommandContext::connection() {
 }
 
 void CommandContext::Print(std::string_view text) { out_ << text << std::flush; }
+
+bool CommandContext::output_failed() const { return out_.fail(); }
 
 void CommandContext::PrintJson(const google::protobuf::Message& message) {
   out_ << ToJson(message) << '\n' << std::flush;

@@ -28,6 +28,7 @@ struct GlobalOptions {
   std::string lang;                        // --lang (read before parsing, see main.cc).
   double timeout_seconds = 10;             // --timeout
   bool wide = false;                       // --wide
+  std::string tls_ca;                      // --tls-ca, else HOTLINE_TLS_CA.
 };
 
 class CommandContext {
@@ -48,6 +49,8 @@ class CommandContext {
 
   // Writes `text` to stdout as is.
   void Print(std::string_view text);
+  // True once writing to stdout failed (e.g. the reader of a pipe went away).
+  bool output_failed() const;
   // Writes `message` as one JSON document and a newline to stdout.
   void PrintJson(const google::protobuf::Message& message);
   // Writes "hotline: usage: <detail>" to stderr; returns kExitUsage.

@@ -30,7 +30,16 @@ void AddReportCommand(CLI::App& app, const Ui& ui, Action& action);   // report
 void AddInquiryCommand(CLI::App& app, const Ui& ui, Action& action);  // inquiry
 void AddCaseCommands(CLI::App& app, const Ui& ui, Action& action);  // case show|note|close|history
 void AddCaseListCommand(CLI::App& case_command, const Ui& ui, Action& action);  // case list
-void AddAuditCommands(CLI::App& app, const Ui& ui, Action& action);             // audit verify
-void AddRulesCommands(CLI::App& app, const Ui& ui, Action& action);             // rules explain
+// case reopen|access
+void AddCaseFollowUpCommands(CLI::App& case_command, const Ui& ui, Action& action);
+// desk list|show|ack|update|decline|transfer|resolve
+void AddDeskCommands(CLI::App& app, const Ui& ui, Action& action);
+void AddDeskWatchCommand(CLI::App& desk_command, const Ui& ui, Action& action);  // desk watch
+void AddFeedbackCommands(CLI::App& app, const Ui& ui, Action& action);  // feedback due|done
+void AddAuditCommands(CLI::App& app, const Ui& ui, Action& action);     // audit verify
+void AddRulesCommands(CLI::App& app, const Ui& ui, Action& action);     // rules explain + admin
+// rules validate|apply|show|versions|diff|rollback|replay (under the `rules` group)
+void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action);
+void AddDesksCommands(CLI::App& app, const Ui& ui, Action& action);  // desks list|put|disable
 
 }  // namespace hotline::cli

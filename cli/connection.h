@@ -1,6 +1,7 @@
 // The client side of a call: one channel to the server, the bearer token sent as
 // "authorization: Bearer <token>", a deadline on every attempt, and retries with exponential
-// backoff on UNAVAILABLE. Not thread-safe (one command runs at a time).
+// backoff on UNAVAILABLE. Server streams (Desk.WatchAssignments) get the token but no
+// deadline. Not thread-safe (one command runs at a time).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "hotline/v1/admin.grpc.pb.h"
+#include "hotline/v1/desk.grpc.pb.h"
 #include "hotline/v1/intake.grpc.pb.h"
 
 namespace hotline::cli {
@@ -19,6 +21,12 @@ struct ConnectionOptions {
   std::string server;  // host:port
   std::string token;   // Sent as a bearer token; empty sends no authorization.
   std::chrono::milliseconds timeout{10'000};  // Deadline of each attempt.
+  // PEM file of the CA to trust for TLS; empty: plaintext (hotlined allows that on loopback).
+  std::string tls_ca;
+  // How the channel itself retries a lost connection: first after `initial`, doubling up to
+  // `max` (gRPC's own default grows to 120 s, which would keep `desk watch` away that long).
+  std::chrono::milliseconds initial_reconnect_backoff{200};
+  std::chrono::milliseconds max_reconnect_backoff{5'000};
 };
 
 struct RetryPolicy {
@@ -41,11 +49,21 @@ grpc::Status CallWithRetry(const std::function<grpc::Status()>& attempt, const R
 
 class Connection {
  public:
-  // Creates the channel (insecure credentials); nothing connects until the first call.
+  // Creates the channel (TLS when options.tls_ca is set, else plaintext); nothing connects
+  // until the first call. Throws std::runtime_error when the CA file cannot be read.
   explicit Connection(ConnectionOptions options);
 
   v1::Intake::Stub& intake() { return *intake_; }
   v1::Admin::Stub& admin() { return *admin_; }
+  v1::Desk::Stub& desk() { return *desk_; }
+
+  // Waits up to `timeout` for the channel to be connected (and tries to connect it); true
+  // when it is.
+  bool WaitForConnected(std::chrono::milliseconds timeout);
+
+  // Prepares `context` for a server stream: the token, and no deadline (a stream runs until
+  // it is cancelled or the server ends it).
+  void PrepareStreamContext(grpc::ClientContext& context) const;
 
   // Calls `rpc` (e.g. &v1::Intake::Stub::GetCase) on `stub`, each attempt with a fresh
   // context carrying the token and deadline, retrying per `policy`. `response` holds the
@@ -73,6 +91,7 @@ class Connection {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Intake::Stub> intake_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::unique_ptr<v1::Desk::Stub> desk_;
   std::function<double()> random_;
 };
 

@@ -48,8 +48,11 @@ int Run(int argc, char** argv, const Ui& ui) {
   AddReportCommand(app, ui, action);
   AddInquiryCommand(app, ui, action);
   AddCaseCommands(app, ui, action);
+  AddDeskCommands(app, ui, action);
+  AddFeedbackCommands(app, ui, action);
   AddAuditCommands(app, ui, action);
   AddRulesCommands(app, ui, action);
+  AddDesksCommands(app, ui, action);
   app.require_subcommand(1);
 
   try {

@@ -1,6 +1,9 @@
-// `hotline rules explain`: a dry run of the routing table for a described report.
+// `hotline rules explain`: a dry run of the routing table (in force, or a draft file) for a
+// described report. The other `rules` commands are in admin_commands.cc.
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "cli/case_view.h"
 #include "cli/commands.h"
@@ -11,7 +14,7 @@
 namespace hotline::cli {
 namespace {
 
-int RunExplain(CommandContext& ctx, const ReportFlags& flags) {
+int RunExplain(CommandContext& ctx, const ReportFlags& flags, const std::string& draft_file) {
   const Ui& ui = ctx.ui();
   Result<ReportDraft> draft = BuildReport(flags, ui);
   if (!draft.ok()) return ctx.Usage(draft.error());
@@ -22,6 +25,13 @@ int RunExplain(CommandContext& ctx, const ReportFlags& flags) {
   }
   v1::ExplainRouteRequest request;
   *request.mutable_report() = std::move(draft.value().report);
+  if (!draft_file.empty()) {
+    std::ifstream in(draft_file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().empty()) return ctx.Usage(ui.Format(Msg::kCannotReadFile, draft_file));
+    request.set_draft_text(text.str());
+  }
   v1::ExplainRouteResponse response;
   Connection& connection = ctx.connection();
   const grpc::Status status = connection.Call(connection.admin(), &v1::Admin::Stub::ExplainRoute,
@@ -41,11 +51,14 @@ void AddRulesCommands(CLI::App& app, const Ui& ui, Action& action) {
   CLI::App* group = AddSubcommand(app, "rules", ui(Msg::kHelpRules), ui);
   group->require_subcommand(1);
   auto flags = std::make_shared<ReportFlags>();
+  auto draft = std::make_shared<std::string>();
   CLI::App* explain = AddSubcommand(*group, "explain", ui(Msg::kHelpRulesExplain), ui);
   AddReportFlags(*explain, *flags, ui);
-  explain->callback([flags, &action] {
-    action = [flags](CommandContext& ctx) { return RunExplain(ctx, *flags); };
+  explain->add_option("--draft", *draft, ui(Msg::kHelpDraft))->type_name("FILE");
+  explain->callback([flags, draft, &action] {
+    action = [flags, draft](CommandContext& ctx) { return RunExplain(ctx, *flags, *draft); };
   });
+  AddRulesAdminCommands(*group, ui, action);
 }
 
 }  // namespace hotline::cli

@@ -84,6 +84,57 @@ TEST_CASE("RenderHistory shortens hashes and prints the payload below", "[case_v
         std::string::npos);
 }
 
+TEST_CASE(
+    "RenderAssignments with status leads with the id and adds outcome and replaces "
+    "columns only when used",
+    "[case_view]") {
+  UseUtc();
+  v1::Case c = RoutedCase();
+  c.mutable_assignments(0)->set_id(41);
+  c.mutable_assignments(0)->set_status(v1::ASSIGNMENT_STATUS_PENDING);
+  CHECK(RenderAssignments(c.assignments(), true, kEnglish, TableStyle{}) ==
+        "ID  DESK ID        DESK      TYPE    STATUS   DEADLINE          RESOLUTION\n"
+        "41  police-110105  朝阳分局  police  pending  2026-01-01 01:00  "
+        "type police resolved at 110105\n");
+
+  c.mutable_assignments(0)->set_status(v1::ASSIGNMENT_STATUS_DECLINED);
+  v1::Assignment* successor = c.add_assignments();
+  successor->set_id(42);
+  successor->set_desk_id("center");
+  successor->set_desk_type("center");
+  successor->set_status(v1::ASSIGNMENT_STATUS_RESOLVED);
+  successor->set_replaces_assignment_id(41);
+  successor->set_outcome("child_safe");
+  successor->mutable_ack_deadline()->set_seconds(1767232800);  // 02:00 UTC
+  successor->mutable_overdue_time()->set_seconds(1767232801);
+  successor->set_resolution("declined by police-110105");
+  CHECK(RenderAssignments(c.assignments(), true, kEnglish, TableStyle{}) ==
+        "ID  DESK ID        DESK      TYPE    STATUS    DEADLINE                  OUTCOME     "
+        "REPLACES  RESOLUTION\n"
+        "41  police-110105  朝阳分局  police  declined  2026-01-01 01:00          -           -"
+        "         type police resolved at 110105\n"
+        "42  center         -         center  resolved  2026-01-01 02:00 overdue  child_safe  "
+        "#41       declined by police-110105\n");
+  // Without status (what `hotline report` prints) the table stays as it was.
+  CHECK(RenderAssignments(c.assignments(), false, kEnglish, TableStyle{}).rfind("DESK ID", 0) == 0);
+}
+
+TEST_CASE("RenderCaseSummary and RenderCase show the feedback state", "[case_view]") {
+  UseUtc();
+  v1::Case c = RoutedCase();
+  c.set_status(v1::CASE_STATUS_RESOLVED);
+  c.set_feedback(v1::FEEDBACK_STATE_DUE);
+  CHECK(RenderCaseSummary(c, kEnglish) ==
+        "Case      HL-2026-000007\n"
+        "Kind      report\n"
+        "Status    resolved\n"
+        "Feedback  due\n");
+  CHECK(RenderCase(c, Ui(Lang::kChinese), TableStyle{}).find("结果反馈  due\n") !=
+        std::string::npos);
+  c.clear_feedback();
+  CHECK(RenderCaseSummary(c, kEnglish).find("Feedback") == std::string::npos);
+}
+
 TEST_CASE("AgeText", "[case_view]") {
   v1::Child child;
   CHECK(AgeText(child, kEnglish) == "unknown");

@@ -1,0 +1,465 @@
+// `hotline rules validate|apply|show|versions|diff|rollback|replay` and
+// `hotline desks list|put|disable`: routing administration (issue 4). Reads are retried on
+// UNAVAILABLE; changes are sent once (each is a new version; a retry after a lost answer would
+// be refused as stale anyway).
+#include <google/protobuf/util/time_util.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "cli/table.h"
+
+namespace hotline::cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+struct AdminOptions {
+  std::string file;
+  std::string comment;
+  int64_t expected_version = 0;  // 0: the version in force when the command runs
+  int64_t version = 0;
+  int64_t other_version = 0;
+  std::string since;  // YYYY-MM-DD
+  int examples = 0;
+  // desks
+  std::string desk_id;
+  std::string name;
+  std::string type;
+  std::string jurisdiction;
+  std::string ack_deadline;  // "30m", "4h", "90s", "2d"
+  std::string replacement;
+};
+
+std::string LocalTime(const google::protobuf::Timestamp& t) {
+  const std::string s = TimeUtil::ToString(t);  // RFC 3339, UTC
+  return s.size() >= 16 ? s.substr(0, 10) + " " + s.substr(11, 5) : s;
+}
+
+// Reads a table file; empty optional and a usage message when it cannot.
+std::optional<std::string> ReadTableFile(CommandContext& ctx, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (!in || contents.str().empty()) {
+    ctx.Usage(ctx.ui().Format(Msg::kCannotReadFile, path));
+    return std::nullopt;
+  }
+  return contents.str();
+}
+
+// The version in force, for a change based on it when --expected-version is not given.
+std::optional<int64_t> CurrentVersion(CommandContext& ctx, int* exit_code) {
+  v1::GetRoutingTableRequest request;
+  v1::RoutingTableVersion response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::GetRoutingTable, request, &response, RetryPolicy{});
+  if (!status.ok()) {
+    *exit_code = ctx.RpcFailed(status);
+    return std::nullopt;
+  }
+  return response.version();
+}
+
+std::string DiagnosticLines(const std::string& file,
+                            const google::protobuf::RepeatedPtrField<v1::Diagnostic>& ds,
+                            const Ui& ui) {
+  std::string out;
+  for (const v1::Diagnostic& d : ds) {
+    out += fmt::format(
+        "{}:{}: {}: {}\n", file, d.line(),
+        d.severity() == v1::Diagnostic::SEVERITY_ERROR ? ui(Msg::kError) : ui(Msg::kWarning),
+        d.message());
+  }
+  return out;
+}
+
+std::string VersionLine(const v1::RoutingTableVersion& v, const Ui& ui) {
+  return ui.Format(Msg::kVersionInForce, v.version(), v.label(), v.author()) + "\n";
+}
+
+int RunValidate(CommandContext& ctx, const AdminOptions& o) {
+  const Ui& ui = ctx.ui();
+  std::optional<std::string> text = ReadTableFile(ctx, o.file);
+  if (!text) return kExitUsage;
+  v1::ValidateRoutingTableRequest request;
+  request.set_text(*text);
+  v1::ValidateRoutingTableResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::ValidateRoutingTable, request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    std::string out = DiagnosticLines(o.file, response.diagnostics(), ui);
+    out += response.ok() ? ui.Format(Msg::kTableValid, response.label(), response.desks(),
+                                     response.rules(), response.expectations())
+                         : ui(Msg::kTableInvalid);
+    ctx.Print(out + "\n");
+  }
+  return response.ok() ? kExitOk : kExitRpcFailed;
+}
+
+int RunApply(CommandContext& ctx, const AdminOptions& o) {
+  std::optional<std::string> text = ReadTableFile(ctx, o.file);
+  if (!text) return kExitUsage;
+  int code = kExitOk;
+  std::optional<int64_t> expected = o.expected_version > 0
+                                        ? std::optional<int64_t>(o.expected_version)
+                                        : CurrentVersion(ctx, &code);
+  if (!expected) return code;
+  v1::ApplyRoutingTableRequest request;
+  request.set_text(*text);
+  request.set_comment(o.comment);
+  request.set_expected_version(*expected);
+  v1::RoutingTableVersion response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::ApplyRoutingTable, request, &response, kNoRetry);
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    ctx.Print(DiagnosticLines(o.file, response.warnings(), ctx.ui()) +
+              VersionLine(response, ctx.ui()));
+  }
+  return kExitOk;
+}
+
+int RunShow(CommandContext& ctx, const AdminOptions& o) {
+  v1::GetRoutingTableRequest request;
+  request.set_version(o.version);
+  v1::RoutingTableVersion response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::GetRoutingTable, request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    ctx.Print(response.text());  // the text as stored, ready to edit and apply
+  }
+  return kExitOk;
+}
+
+int RunVersions(CommandContext& ctx) {
+  const Ui& ui = ctx.ui();
+  v1::ListRoutingTableVersionsRequest request;
+  v1::ListRoutingTableVersionsResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status = c.Call(c.admin(), &v1::Admin::Stub::ListRoutingTableVersions, request,
+                                     &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+    return kExitOk;
+  }
+  Table table({ui(Msg::kColVersion), ui(Msg::kColLabel), ui(Msg::kColTime), ui(Msg::kColAuthor),
+               ui(Msg::kColComment)});
+  for (const v1::RoutingTableVersion& v : response.versions()) {
+    std::string comment = v.comment();
+    if (v.restored_from() != 0) comment = ui.Format(Msg::kRestoredFrom, v.restored_from(), comment);
+    table.AddRow({std::to_string(v.version()) + (v.current() ? " *" : ""), v.label(),
+                  LocalTime(v.create_time()), v.author(), comment});
+  }
+  ctx.Print(table.Render(ctx.table_style()));
+  return kExitOk;
+}
+
+int RunDiff(CommandContext& ctx, const AdminOptions& o) {
+  v1::DiffRoutingTablesRequest request;
+  request.set_from_version(o.version);
+  request.set_to_version(o.other_version);
+  v1::DiffRoutingTablesResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::DiffRoutingTables, request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+    return kExitOk;
+  }
+  std::string out;
+  for (const std::string& line : response.summary()) out += "# " + line + "\n";
+  out += response.unified_diff();
+  if (response.unified_diff().empty()) out += ctx.ui()(Msg::kNoDifference) + "\n";
+  ctx.Print(out);
+  return kExitOk;
+}
+
+int RunRollback(CommandContext& ctx, const AdminOptions& o) {
+  int code = kExitOk;
+  std::optional<int64_t> expected = o.expected_version > 0
+                                        ? std::optional<int64_t>(o.expected_version)
+                                        : CurrentVersion(ctx, &code);
+  if (!expected) return code;
+  v1::RollbackRoutingTableRequest request;
+  request.set_version(o.version);
+  request.set_comment(o.comment);
+  request.set_expected_version(*expected);
+  v1::RoutingTableVersion response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::RollbackRoutingTable, request, &response, kNoRetry);
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    ctx.Print(VersionLine(response, ctx.ui()));
+  }
+  return kExitOk;
+}
+
+int RunReplay(CommandContext& ctx, const AdminOptions& o) {
+  const Ui& ui = ctx.ui();
+  std::optional<std::string> text = ReadTableFile(ctx, o.file);
+  if (!text) return kExitUsage;
+  v1::ReplayRoutingRequest request;
+  request.set_draft_text(*text);
+  request.set_max_examples(o.examples);
+  if (!o.since.empty()) {
+    google::protobuf::Timestamp since;
+    if (!TimeUtil::FromString(o.since + "T00:00:00Z", &since)) {
+      return ctx.Usage(ui.Format(Msg::kBadDate, "--since", o.since));
+    }
+    *request.mutable_since() = since;
+  }
+  v1::ReplayRoutingResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::ReplayRouting, request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+    return kExitOk;
+  }
+  std::string out = ui.Format(Msg::kReplaySummary, response.reports(), response.changed()) + "\n";
+  for (const std::string& d : response.desk_changes()) out += "  " + d + "\n";
+  if (response.examples_size() > 0) {
+    Table table({ui(Msg::kLabelCase), ui(Msg::kColBefore), ui(Msg::kColAfter)});
+    for (const auto& e : response.examples()) {
+      std::string before, after;
+      for (const std::string& d : e.before_desks()) before += (before.empty() ? "" : ", ") + d;
+      for (const std::string& d : e.after_desks()) after += (after.empty() ? "" : ", ") + d;
+      table.AddRow({e.case_number(), before, after});
+    }
+    out += table.Render(ctx.table_style());
+  }
+  ctx.Print(out);
+  return kExitOk;
+}
+
+// Durations as the routing table writes them.
+std::optional<int64_t> ParseDurationSeconds(const std::string& text) {
+  if (text.size() < 2) return std::nullopt;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9' || n > 100'000'000) return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  switch (text.back()) {
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    case 'd':
+      return n * 86400;
+    default:
+      return std::nullopt;
+  }
+}
+
+int RunDesksList(CommandContext& ctx) {
+  const Ui& ui = ctx.ui();
+  v1::ListDesksRequest request;
+  v1::ListDesksResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::ListDesks, request, &response, RetryPolicy{});
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+    return kExitOk;
+  }
+  Table table({ui(Msg::kColDesk), ui(Msg::kLabelName), ui(Msg::kColType),
+               ui(Msg::kLabelJurisdiction), ui(Msg::kColDeadline), ui(Msg::kColOpen)});
+  for (const v1::DeskInfo& d : response.desks()) {
+    const int64_t s = d.ack_deadline_seconds();
+    const std::string deadline = s % 3600 == 0 ? std::to_string(s / 3600) + "h"
+                                 : s % 60 == 0 ? std::to_string(s / 60) + "m"
+                                               : std::to_string(s) + "s";
+    table.AddRow({d.id(), d.name(), d.type(), d.jurisdiction_code(), deadline,
+                  std::to_string(d.open_assignments())});
+  }
+  ctx.Print(ui.Format(Msg::kDesksOfVersion, response.table_version()) + "\n" +
+            table.Render(ctx.table_style()));
+  return kExitOk;
+}
+
+int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
+  const Ui& ui = ctx.ui();
+  v1::PutDeskRequest request;
+  v1::DeskInfo* desk = request.mutable_desk();
+  desk->set_id(o.desk_id);
+  desk->set_name(o.name);
+  desk->set_type(o.type);
+  desk->set_jurisdiction_code(o.jurisdiction);
+  if (!o.ack_deadline.empty()) {
+    std::optional<int64_t> seconds = ParseDurationSeconds(o.ack_deadline);
+    if (!seconds || *seconds <= 0) {
+      return ctx.Usage(ui.Format(Msg::kBadDuration, "--ack-deadline", o.ack_deadline));
+    }
+    desk->set_ack_deadline_seconds(*seconds);
+  }
+  int code = kExitOk;
+  std::optional<int64_t> expected = o.expected_version > 0
+                                        ? std::optional<int64_t>(o.expected_version)
+                                        : CurrentVersion(ctx, &code);
+  if (!expected) return code;
+  request.set_comment(o.comment);
+  request.set_expected_version(*expected);
+  v1::RoutingTableVersion response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::PutDesk, request, &response, kNoRetry);
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+  } else {
+    ctx.Print(VersionLine(response, ui));
+  }
+  return kExitOk;
+}
+
+int RunDesksDisable(CommandContext& ctx, const AdminOptions& o) {
+  const Ui& ui = ctx.ui();
+  int code = kExitOk;
+  std::optional<int64_t> expected = o.expected_version > 0
+                                        ? std::optional<int64_t>(o.expected_version)
+                                        : CurrentVersion(ctx, &code);
+  if (!expected) return code;
+  v1::DisableDeskRequest request;
+  request.set_desk_id(o.desk_id);
+  request.set_replacement_desk_id(o.replacement);
+  request.set_comment(o.comment);
+  request.set_expected_version(*expected);
+  v1::DisableDeskResponse response;
+  Connection& c = ctx.connection();
+  const grpc::Status status =
+      c.Call(c.admin(), &v1::Admin::Stub::DisableDesk, request, &response, kNoRetry);
+  if (!status.ok()) return ctx.RpcFailed(status);
+  if (ctx.json()) {
+    ctx.PrintJson(response);
+    return kExitOk;
+  }
+  std::string out = VersionLine(response.version(), ui);
+  for (const v1::Assignment& a : response.moved()) {
+    out += ui.Format(Msg::kAssignmentMoved, a.replaces_assignment_id(), a.case_number(), a.id(),
+                     a.desk_id()) +
+           "\n";
+  }
+  ctx.Print(out);
+  return kExitOk;
+}
+
+void AddComment(CLI::App& command, AdminOptions& o, const Ui& ui) {
+  command.add_option("--comment", o.comment, ui(Msg::kHelpComment))->required()->type_name("TEXT");
+  command.add_option("--expected-version", o.expected_version, ui(Msg::kHelpExpectedVersion))
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+}
+
+}  // namespace
+
+void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
+  auto o = std::make_shared<AdminOptions>();
+  const auto set = [&action, o](std::function<int(CommandContext&, const AdminOptions&)> run) {
+    return [&action, o, run] { action = [o, run](CommandContext& ctx) { return run(ctx, *o); }; };
+  };
+
+  CLI::App* validate = AddSubcommand(rules, "validate", ui(Msg::kHelpRulesValidate), ui);
+  validate->add_option("file", o->file, ui(Msg::kHelpTableFile))->required()->type_name("FILE");
+  validate->callback(set(RunValidate));
+
+  CLI::App* apply = AddSubcommand(rules, "apply", ui(Msg::kHelpRulesApply), ui);
+  apply->add_option("file", o->file, ui(Msg::kHelpTableFile))->required()->type_name("FILE");
+  AddComment(*apply, *o, ui);
+  apply->callback(set(RunApply));
+
+  CLI::App* show = AddSubcommand(rules, "show", ui(Msg::kHelpRulesShow), ui);
+  show->add_option("version", o->version, ui(Msg::kHelpVersion))
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  show->callback(set(RunShow));
+
+  CLI::App* versions = AddSubcommand(rules, "versions", ui(Msg::kHelpRulesVersions), ui);
+  versions->callback(
+      set([](CommandContext& ctx, const AdminOptions&) { return RunVersions(ctx); }));
+
+  CLI::App* diff = AddSubcommand(rules, "diff", ui(Msg::kHelpRulesDiff), ui);
+  diff->add_option("from", o->version, ui(Msg::kHelpVersion))
+      ->required()
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  diff->add_option("to", o->other_version, ui(Msg::kHelpVersionTo))
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  diff->callback(set(RunDiff));
+
+  CLI::App* rollback = AddSubcommand(rules, "rollback", ui(Msg::kHelpRulesRollback), ui);
+  rollback->add_option("version", o->version, ui(Msg::kHelpVersion))
+      ->required()
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  AddComment(*rollback, *o, ui);
+  rollback->callback(set(RunRollback));
+
+  CLI::App* replay = AddSubcommand(rules, "replay", ui(Msg::kHelpRulesReplay), ui);
+  replay->add_option("file", o->file, ui(Msg::kHelpTableFile))->required()->type_name("FILE");
+  replay->add_option("--since", o->since, ui(Msg::kHelpSince))->type_name("YYYY-MM-DD");
+  replay->add_option("--examples", o->examples, ui(Msg::kHelpExamples))
+      ->type_name("N")
+      ->check(CLI::Range(0, 100));
+  replay->callback(set(RunReplay));
+}
+
+void AddDesksCommands(CLI::App& app, const Ui& ui, Action& action) {
+  auto o = std::make_shared<AdminOptions>();
+  const auto set = [&action, o](std::function<int(CommandContext&, const AdminOptions&)> run) {
+    return [&action, o, run] { action = [o, run](CommandContext& ctx) { return run(ctx, *o); }; };
+  };
+  CLI::App* group = AddSubcommand(app, "desks", ui(Msg::kHelpDesks), ui);
+  group->require_subcommand(1);
+
+  CLI::App* list = AddSubcommand(*group, "list", ui(Msg::kHelpDesksList), ui);
+  list->callback(set([](CommandContext& ctx, const AdminOptions&) { return RunDesksList(ctx); }));
+
+  CLI::App* put = AddSubcommand(*group, "put", ui(Msg::kHelpDesksPut), ui);
+  put->add_option("id", o->desk_id, ui(Msg::kHelpDeskId))->required()->type_name("ID");
+  put->add_option("--name", o->name, ui(Msg::kHelpDeskName))->required()->type_name("NAME");
+  put->add_option("--type", o->type, ui(Msg::kHelpDeskType))->required()->type_name("TYPE");
+  put->add_option("--jurisdiction", o->jurisdiction, ui(Msg::kHelpDeskJurisdiction))
+      ->required()
+      ->type_name("CODE");
+  put->add_option("--ack-deadline", o->ack_deadline, ui(Msg::kHelpAckDeadline))
+      ->type_name("30m|4h");
+  AddComment(*put, *o, ui);
+  put->callback(set(RunDesksPut));
+
+  CLI::App* disable = AddSubcommand(*group, "disable", ui(Msg::kHelpDesksDisable), ui);
+  disable->add_option("id", o->desk_id, ui(Msg::kHelpDeskId))->required()->type_name("ID");
+  disable->add_option("--replacement", o->replacement, ui(Msg::kHelpReplacement))->type_name("ID");
+  AddComment(*disable, *o, ui);
+  disable->callback(set(RunDesksDisable));
+}
+
+}  // namespace hotline::cli

@@ -290,7 +290,7 @@ int RunDesksList(CommandContext& ctx) {
     ctx.PrintJson(response);
     return kExitOk;
   }
-  Table table({ui(Msg::kColDesk), ui(Msg::kLabelName), ui(Msg::kColType),
+  Table table({ui(Msg::kColDesk), ui(Msg::kColDeskName), ui(Msg::kColType),
                ui(Msg::kLabelJurisdiction), ui(Msg::kColDeadline), ui(Msg::kColOpen)});
   for (const v1::DeskInfo& d : response.desks()) {
     const int64_t s = d.ack_deadline_seconds();

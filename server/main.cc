@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -89,7 +90,40 @@ class DatabaseLock {
   int fd_;
 };
 
+// SQLite memory-maps "<db>-shm", the WAL index every connection reads and writes. When the
+// kernel refuses a write to that mapping — the file made immutable, the file system remounted
+// read-only after an error, a failing disk — it sends SIGBUS, which no SQLite call can turn
+// into an error. The process cannot continue safely (SQLite's locks and the index are mid-update),
+// so it still dies, but first says why and what is safe: every report was committed before it
+// was acknowledged, so nothing acknowledged is lost. Async-signal-safe: one write(2) of a
+// message built before the signal, then the default action.
+char fatal_message[1024];
+size_t fatal_message_length = 0;
+
+void OnFatalBusError(int signal) {
+  ssize_t ignored = ::write(STDERR_FILENO, fatal_message, fatal_message_length);
+  (void)ignored;
+  std::signal(signal, SIG_DFL);  // returning re-runs the faulting access: the default action
+}
+
+void ExplainBusErrors(const std::string& db_path) {
+  const int n = std::snprintf(
+      fatal_message, sizeof fatal_message,
+      "hotlined: fatal: SIGBUS: the kernel refused access to a memory-mapped database file "
+      "(%s-shm, SQLite's WAL index): the file was made immutable, the file system went "
+      "read-only or full, or the disk is failing. Every acknowledged report was committed "
+      "before it was acknowledged and is safe. Make the file system writable again, then "
+      "start hotlined again.\n",
+      db_path.c_str());
+  fatal_message_length = n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof fatal_message - 1);
+  struct sigaction action {};
+  action.sa_handler = OnFatalBusError;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGBUS, &action, nullptr);
+}
+
 int Serve(const ServerConfig& config) {
+  ExplainBusErrors(config.db_path);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   auto lock = DatabaseLock::Acquire(config.db_path, "stop it first");
   if (!lock.ok()) return Fail(std::string(lock.status().message()));

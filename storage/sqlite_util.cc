@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
 #include <utility>
 
 #include "storage/str_util.h"
@@ -46,12 +47,63 @@ absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
   }
 }
 
+// --- StatementCache ------------------------------------------------------------------
+
+// The idle prepared statements of one connection, by SQL text. A statement is out of the map
+// while in use. Used by the connection's thread only, like the connection. Shared with the
+// statements it handed out, so one that outlives its connection is finalized, not returned.
+class StatementCache {
+ public:
+  static constexpr size_t kCapacity = 64;
+
+  ~StatementCache() { Close(); }
+
+  sqlite3_stmt* Take(std::string_view sql) {
+    auto it = idle_.find(sql);
+    if (it == idle_.end()) return nullptr;
+    sqlite3_stmt* stmt = it->second;
+    idle_.erase(it);
+    return stmt;
+  }
+
+  void Give(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (closed_ || idle_.size() >= kCapacity) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    // sqlite3_sql is the statement's own copy of its text: the key lives as long as the entry.
+    if (!idle_.emplace(std::string_view(sqlite3_sql(stmt)), stmt).second) sqlite3_finalize(stmt);
+  }
+
+  void Close() {
+    closed_ = true;
+    for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+    idle_.clear();
+  }
+
+ private:
+  std::unordered_map<std::string_view, sqlite3_stmt*> idle_;
+  bool closed_ = false;
+};
+
 // --- Statement -----------------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cache_(std::move(other.cache_)),
+      bind_rc_(other.bind_rc_) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  if (cache_ != nullptr) {
+    cache_->Give(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 void Statement::NoteBind(int rc) {
   if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -176,17 +228,28 @@ absl::StatusOr<Connection> Connection::OpenReadOnly(const std::string& path) {
   return db;
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
+
+Connection::Connection(Connection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() { Close(); }
+
+void Connection::Close() {
+  if (cache_ != nullptr) cache_->Close();
+  // _v2: a statement still alive keeps the handle until it is finalized.
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
 absl::Status Connection::Exec(const char* sql) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
@@ -195,6 +258,11 @@ absl::Status Connection::Exec(const char* sql) {
 }
 
 absl::StatusOr<Statement> Connection::Prepare(std::string_view sql) {
+  if (cache_ != nullptr) {
+    if (sqlite3_stmt* cached = cache_->Take(sql); cached != nullptr) {
+      return Statement(db_, cached, cache_);
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
@@ -202,7 +270,13 @@ absl::StatusOr<Statement> Connection::Prepare(std::string_view sql) {
     return SqliteStatus(rc, db_, "prepare");
   }
   if (stmt == nullptr) return absl::InternalError("prepare: empty statement");
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, cache_);
+}
+
+absl::Status Connection::Run(std::string_view sql) {
+  absl::StatusOr<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
 }
 
 absl::StatusOr<int64_t> Connection::QueryInt(const char* sql) {
@@ -232,7 +306,7 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 // --- Transaction ---------------------------------------------------------------------
 
 absl::StatusOr<Transaction> Transaction::Begin(Connection& db, Mode mode) {
-  absl::Status s = db.Exec(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  absl::Status s = db.Run(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN");
   if (!s.ok()) return s;
   return Transaction(&db);
 }
@@ -251,7 +325,7 @@ absl::Status Transaction::Commit() {
   if (!db->InTransaction()) {
     return absl::AbortedError("commit: the transaction was rolled back");
   }
-  absl::Status s = db->Exec("COMMIT");
+  absl::Status s = db->Run("COMMIT");
   if (!s.ok() && db->InTransaction()) {
     sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -261,8 +335,7 @@ absl::Status Transaction::Commit() {
 // --- Savepoint -----------------------------------------------------------------------
 
 absl::StatusOr<Savepoint> Savepoint::Begin(Connection& db, std::string name) {
-  const std::string sql = "SAVEPOINT " + name;
-  absl::Status s = db.Exec(sql.c_str());
+  absl::Status s = db.Run("SAVEPOINT " + name);
   if (!s.ok()) return s;
   return Savepoint(&db, std::move(name));
 }
@@ -277,8 +350,7 @@ Savepoint::~Savepoint() {
 absl::Status Savepoint::Release() {
   if (db_ == nullptr) return absl::FailedPreconditionError("savepoint already ended");
   Connection* db = std::exchange(db_, nullptr);
-  const std::string sql = "RELEASE " + name_;
-  return db->Exec(sql.c_str());
+  return db->Run("RELEASE " + name_);
 }
 
 absl::Status Savepoint::Rollback() {

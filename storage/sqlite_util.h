@@ -18,6 +18,8 @@ struct sqlite3_stmt;
 
 namespace hotline::storage::sqlite {
 
+class StatementCache;
+
 // Maps a SQLite result code to a status whose message starts with `what`:
 // BUSY/LOCKED → UNAVAILABLE "database is locked"; FULL → RESOURCE_EXHAUSTED "disk full";
 // READONLY/IOERR/CANTOPEN → UNAVAILABLE; UNIQUE/PRIMARY KEY constraints → ALREADY_EXISTS;
@@ -27,7 +29,8 @@ namespace hotline::storage::sqlite {
 absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
 
 // A prepared statement. Bind errors are remembered and reported by the next Step/Run.
-// Parameter and column indexes: parameters from 1, columns from 0, as in SQLite.
+// Parameter and column indexes: parameters from 1, columns from 0, as in SQLite. When it
+// came from its connection's cache, destruction resets it and hands it back for reuse.
 class Statement {
  public:
   Statement(Statement&& other) noexcept;
@@ -54,11 +57,13 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)) {}
   void NoteBind(int rc);
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::shared_ptr<StatementCache> cache_;  // where it goes back to; null: finalized
   int bind_rc_ = 0;
 };
 
@@ -70,6 +75,11 @@ struct ConnectionOptions {
 // An open database connection with the settings the store relies on: journal_mode=WAL (file
 // databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, the busy timeout. Movable, closes on
 // destruction.
+//
+// Prepare keeps the statements it compiles (up to 64 distinct SQL texts) and hands a finished
+// one out again for the same text: the store runs the same few dozen statements over and
+// over, and compiling them was most of a report's CPU time. A statement still in use is never
+// handed out twice; the same text prepared meanwhile is compiled afresh.
 class Connection {
  public:
   // Opens or creates `path` (":memory:" for a private in-memory database) and applies the
@@ -84,8 +94,10 @@ class Connection {
   Connection(const Connection&) = delete;
   ~Connection();
 
-  // Runs one or more statements without results.
+  // Runs one or more statements without results (compiled every time).
   absl::Status Exec(const char* sql);
+  // Runs one statement without results, through the statement cache.
+  absl::Status Run(std::string_view sql);
   absl::StatusOr<Statement> Prepare(std::string_view sql);
   // A single integer or text value of a one-row query (a PRAGMA, a count).
   absl::StatusOr<int64_t> QueryInt(const char* sql);
@@ -99,8 +111,10 @@ class Connection {
   sqlite3* handle() const { return db_; }
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  explicit Connection(sqlite3* db);
+  void Close();
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 // BEGIN (deferred or IMMEDIATE) … COMMIT; the destructor rolls back an uncommitted

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 namespace hotline::storage::sqlite {
 namespace {
 
@@ -114,6 +116,94 @@ TEST_CASE("Statements bind and read text, blobs with NULs, integers and NULL") {
   bad->BindInt(5, 1);  // out of range: reported by Step
   CHECK_FALSE(bad->Step().ok());
   CHECK_FALSE(db.Prepare("SELEC nonsense").ok());
+}
+
+int PreparedCount(const Connection& db) {
+  int n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db.handle(), s)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_CASE("Prepared statements are reused, reset and never shared while in use") {
+  Connection db = Memory();
+  REQUIRE(db.Exec("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)").ok());
+  const int base = PreparedCount(db);
+  const char* sql = "SELECT ?1, count(*) FROM t";
+  {
+    absl::StatusOr<Statement> first = db.Prepare(sql);
+    REQUIRE(first.ok());
+    first->BindInt(1, 7);
+    REQUIRE(*first->Step());
+    CHECK(first->Int(0) == 7);
+  }
+  CHECK(PreparedCount(db) == base + 1);  // kept for reuse
+  {
+    absl::StatusOr<Statement> again = db.Prepare(sql);
+    REQUIRE(again.ok());
+    CHECK(PreparedCount(db) == base + 1);  // the same one, not compiled again
+    REQUIRE(*again->Step());
+    CHECK(again->IsNull(0));  // the earlier binding was cleared
+    CHECK(again->Int(1) == 2);
+    // In use: the same text prepared now is a second statement.
+    absl::StatusOr<Statement> nested = db.Prepare(sql);
+    REQUIRE(nested.ok());
+    CHECK(PreparedCount(db) == base + 2);
+    nested->BindInt(1, 9);
+    REQUIRE(*nested->Step());
+    CHECK(nested->Int(0) == 9);
+    CHECK(again->IsNull(0));  // untouched by the other
+  }
+  CHECK(PreparedCount(db) == base + 1);  // one kept, the duplicate finalized
+
+  // A statement returned mid-result is reset: it holds no lock on the table.
+  {
+    absl::StatusOr<Statement> partial = db.Prepare("SELECT x FROM t");
+    REQUIRE(partial.ok());
+    REQUIRE(*partial->Step());
+  }
+  CHECK(db.Exec("DROP TABLE t").ok());
+
+  // Bounded: distinct texts beyond the capacity are finalized, not kept.
+  for (int i = 0; i < 100; ++i) {
+    absl::StatusOr<Statement> s = db.Prepare("SELECT " + std::to_string(i));
+    REQUIRE(s.ok());
+    REQUIRE(s->Run().ok());
+  }
+  CHECK(PreparedCount(db) <= 64);
+  CHECK(PreparedCount(db) >= 60);
+
+  // Savepoints and transactions run through the cache and still work repeatedly.
+  REQUIRE(db.Exec("CREATE TABLE u (x INTEGER)").ok());
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<Transaction> txn = Transaction::Begin(db, Transaction::Mode::kImmediate);
+    REQUIRE(txn.ok());
+    absl::StatusOr<Savepoint> sp = Savepoint::Begin(db, "w");
+    REQUIRE(sp.ok());
+    REQUIRE(db.Run("INSERT INTO u VALUES (1)").ok());
+    if (i == 1) {
+      REQUIRE(sp->Rollback().ok());
+    } else {
+      REQUIRE(sp->Release().ok());
+    }
+    REQUIRE(txn->Commit().ok());
+  }
+  CHECK(*db.QueryInt("SELECT count(*) FROM u") == 2);
+}
+
+TEST_CASE("A moved connection keeps its statements") {
+  Connection db = Memory();
+  { REQUIRE(db.Prepare("SELECT x FROM t").ok()); }
+  const int kept = PreparedCount(db);
+  Connection moved = std::move(db);
+  {
+    absl::StatusOr<Statement> s = moved.Prepare("SELECT x FROM t");
+    REQUIRE(s.ok());
+    CHECK_FALSE(*s->Step());
+  }
+  CHECK(PreparedCount(moved) == kept);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server/assignment_stream.h"
 
+#include <pthread.h>
+
 #include <deque>
 #include <map>
 #include <optional>
@@ -251,7 +253,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
 
 StreamHub::StreamHub(storage::Store* store) : store_(store) {
   if (absl::StatusOr<int64_t> head = store_->HeadSeq(); head.ok()) head_seq_ = *head;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hl-hub");
+    Run();
+  });
 }
 
 StreamHub::~StreamHub() {

@@ -38,7 +38,8 @@ class StreamHub {
   // the commit listener removed.
   ~StreamHub();
 
-  // The store committed up to `head` (runs on the writer thread: only takes a short lock).
+  // The store committed up to `head` (runs on the store's completion thread: only takes a
+  // short lock).
   void OnCommit(int64_t head);
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
@@ -64,7 +65,7 @@ class StreamHub {
   void Run();
 
   storage::Store* store_;
-  // The commit listener runs on the store's writer thread and takes only head_mu_, which is
+  // The commit listener runs on the store's completion thread and takes only head_mu_, which is
   // never held across store reads, so streams never slow down writes.
   std::mutex head_mu_;
   std::condition_variable cv_;

@@ -27,7 +27,7 @@ grpc::ServerUnaryReactor* FinishCall(grpc::CallbackServerContext* context, std::
                                      std::string_view caller, std::string_view case_number,
                                      const absl::Status& status);
 
-// For completions that happen later (on the store's writer thread).
+// For completions that happen later (on the store's completion thread).
 void FinishReactor(grpc::ServerUnaryReactor* reactor, std::string_view rpc,
                    std::string_view caller, std::string_view case_number,
                    const absl::Status& status);

@@ -1,5 +1,7 @@
 #include "server/escalator.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -39,7 +41,10 @@ Escalator::~Escalator() {
 
 void Escalator::Start() {
   asio::post(timer_->io, [this] { Arm(); });
-  thread_ = std::thread([this] { timer_->io.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hl-escalator");
+    timer_->io.run();
+  });
 }
 
 void Escalator::Poke() {

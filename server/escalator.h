@@ -31,7 +31,7 @@ class Escalator {
   // Starts the timer thread; everything already due fires at once.
   void Start();
 
-  // Re-arms the timer after a commit (cheap; called on the store's writer thread).
+  // Re-arms the timer after a commit (cheap; called on the store's completion thread).
   void Poke();
 
   // Escalates (or marks overdue) every hand-off due at the clock's now. Returns how many.

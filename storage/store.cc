@@ -80,7 +80,7 @@ absl::StatusOr<CaseRecord> Store::CreateCase(const NewCase& c) {
 }
 
 void Store::CreateCaseAsync(NewCase c, std::function<void(absl::StatusOr<CaseRecord>)> done) {
-  // Even a rejected case completes on the writer thread, as promised: callers may hold
+  // Even a rejected case completes on the completion thread, as promised: callers may hold
   // locks around this call that `done` takes.
   absl::Status valid = ValidateNewCase(c);
   const Clock* clock = impl_->clock;

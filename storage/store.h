@@ -57,7 +57,7 @@ class Store {
   // fingerprint, returns the stored case with replayed=true and writes nothing; with a
   // different one, ALREADY_EXISTS.
   absl::StatusOr<CaseRecord> CreateCase(const NewCase& c);
-  // Same, without blocking: `done` runs on the writer thread once the transaction is
+  // Same, without blocking: `done` runs on the completion thread once the transaction is
   // durable (or failed). It must be quick and must not call back into the store's writes.
   void CreateCaseAsync(NewCase c, std::function<void(absl::StatusOr<CaseRecord>)> done);
 
@@ -168,7 +168,7 @@ class Store {
   // The sequence number of the last committed event (0 when there is none).
   absl::StatusOr<int64_t> HeadSeq();
 
-  // Called on the writer thread after every committed batch, with the head sequence number.
+  // Called on the completion thread after every committed batch, with the head sequence number.
   // It must be quick and must not write to the store. Replaces any earlier listener; an
   // empty function removes it.
   void SetCommitListener(std::function<void(int64_t head_seq)> listener);

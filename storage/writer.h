@@ -3,6 +3,10 @@
 // BEGIN IMMEDIATE, each write inside its own SAVEPOINT (a failing write is rolled back to its
 // savepoint and fails alone), COMMIT, and only then completes every write. If the batch cannot
 // begin or commit, every write of it fails. Submit is thread-safe.
+//
+// Completions (`done`, then the commit listener) run in batch order on a second thread, so
+// the writer starts the next transaction while the replies of the last one are built and
+// sent: the writer is the one thread every write passes through.
 #pragma once
 
 #include <condition_variable>
@@ -28,13 +32,13 @@ class Writer {
  public:
   // Runs inside a savepoint. A non-OK status rolls the write back (database and chain head).
   using Apply = std::function<absl::Status(WriteContext&)>;
-  // Runs on the writer thread after the batch committed (OK) or failed (the error).
+  // Runs on the completion thread after the batch committed (OK) or failed (the error).
   using Done = std::function<void(absl::Status)>;
 
   // Starts the writer thread. `db_mutex`, when not null, is held around each batch: an
   // in-memory database shares the writer's connection with readers.
   Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex);
-  // Completes every queued write, then stops the thread.
+  // Completes every queued write, then stops the threads.
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -45,7 +49,8 @@ class Writer {
   // The write connection, for readers of an in-memory database (under `db_mutex` only).
   sqlite::Connection& connection() { return db_; }
 
-  // Runs on the writer thread after each committed batch, with the chain head's seq.
+  // Runs on the completion thread after each committed batch's completions, with the chain
+  // head's seq after that batch.
   void SetCommitListener(std::function<void(int64_t)> listener);
 
   // Number of transactions attempted so far (for tests of the grouping).
@@ -56,9 +61,17 @@ class Writer {
     Apply apply;
     Done done;
   };
+  // A finished batch waiting for its completions.
+  struct Finished {
+    std::vector<Op> ops;
+    std::vector<absl::Status> results;
+    bool committed = false;
+    int64_t head_seq = 0;
+  };
   void Run();
   void RunBatch(std::vector<Op>& batch);
   absl::Status ApplyOne(Op& op);
+  void Complete();
 
   sqlite::Connection db_;  // writer thread only (and readers under db_mutex_)
   const size_t max_batch_;
@@ -71,7 +84,15 @@ class Writer {
   bool stopping_ = false;  // guarded by mu_
   int64_t batches_ = 0;    // guarded by mu_
   std::function<void(int64_t)> listener_;  // guarded by mu_
-  std::thread thread_;     // last: starts after everything above is built
+
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Finished> finished_;  // guarded by done_mu_
+  bool writer_stopped_ = false;    // guarded by done_mu_
+
+  // Last: they start after everything above is built.
+  std::thread completer_;
+  std::thread thread_;
 };
 
 }  // namespace hotline::storage

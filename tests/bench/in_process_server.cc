@@ -40,23 +40,6 @@ absl::StatusOr<InProcessServer> StartInProcessServer(const std::string& dir,
   if (!started.ok()) return started.status();
   out.server = *std::move(started);
   out.address = "127.0.0.1:" + std::to_string(out.server->port());
-  // The server's own threads, in the order Start creates them: the store's writer and the stream
-  // hub (both before gRPC starts any thread), then the escalator. gRPC's threads name
-  // themselves once running; until then they carry the inherited name too, so wait for them.
-  std::vector<pid_t> own;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    own.clear();
-    for (const auto& [tid, name] : ListThreads(getpid())) {
-      if (name == thread_prefix + "-server") own.push_back(tid);
-    }
-    if (own.size() <= 3) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (own.size() >= 2) {
-    RenameThread(own[0], thread_prefix + "-writer");
-    RenameThread(own[1], thread_prefix + "-hub");
-  }
-  if (own.size() == 3) RenameThread(own[2], thread_prefix + "-escalator");
   return out;
 }
 

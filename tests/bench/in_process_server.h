@@ -19,8 +19,9 @@ struct InProcessServer {
   std::string db_path;
 };
 
-// The server's own threads are named "<thread_prefix>-writer", "-hub" and "-escalator" (gRPC
-// names its threads itself), so their CPU time can be told apart.
+// The server's threads name themselves ("hl-writer", "hl-complete", "hl-hub", "hl-escalator";
+// gRPC's threads too), so their CPU time can be told apart; threads started while the server
+// starts otherwise carry "<thread_prefix>-server".
 absl::StatusOr<InProcessServer> StartInProcessServer(const std::string& dir,
                                                      const std::string& routing_table,
                                                      const std::string& thread_prefix);

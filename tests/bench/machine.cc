@@ -108,10 +108,6 @@ std::map<pid_t, std::string> ListThreads(pid_t pid) {
   return out;
 }
 
-void RenameThread(pid_t tid, const std::string& name) {
-  std::ofstream("/proc/self/task/" + std::to_string(tid) + "/comm") << name.substr(0, 15);
-}
-
 void NameThisThread(const std::string& name) {
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
 }

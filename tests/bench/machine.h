@@ -37,8 +37,6 @@ Rss ReadRss(pid_t pid);
 // Thread id -> name of every thread of `pid`, by id.
 std::map<pid_t, std::string> ListThreads(pid_t pid);
 
-// Renames thread `tid` of this process (at most 15 characters).
-void RenameThread(pid_t tid, const std::string& name);
 
 // Names the calling thread (at most 15 characters; threads it starts inherit the name).
 void NameThisThread(const std::string& name);

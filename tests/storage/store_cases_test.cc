@@ -89,6 +89,83 @@ TEST_CASE("CreateCase stores a report with its assignments and events in order")
   for (const EventRecord& e : *history) CHECK(e.payload.find("Li") == std::string::npos);
 }
 
+void CheckSameAssignment(const AssignmentRecord& a, const AssignmentRecord& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.case_id == b.case_id);
+  CHECK(a.desk_id == b.desk_id);
+  CHECK(a.desk_type == b.desk_type);
+  CHECK(a.desk_name == b.desk_name);
+  CHECK(a.rule_id == b.rule_id);
+  CHECK(a.resolution == b.resolution);
+  CHECK(a.status == b.status);
+  CHECK(a.created_ms == b.created_ms);
+  CHECK(a.ack_deadline_ms == b.ack_deadline_ms);
+  CHECK(a.updated_ms == b.updated_ms);
+  CHECK(a.case_number == b.case_number);
+  CHECK(a.replaces_id == b.replaces_id);
+  CHECK(a.outcome == b.outcome);
+  CHECK(a.overdue_ms == b.overdue_ms);
+}
+
+// CreateCase builds the record it returns from what it inserted (it does not read it back):
+// it must be exactly what a later read finds.
+void CheckSameCase(const CaseRecord& a, const CaseRecord& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.case_number == b.case_number);
+  CHECK(a.kind == b.kind);
+  CHECK(a.status == b.status);
+  CHECK(a.channel == b.channel);
+  CHECK(a.urgency == b.urgency);
+  CHECK(a.categories == b.categories);
+  CHECK(a.jurisdictions == b.jurisdictions);
+  CHECK(a.created_by == b.created_by);
+  CHECK(a.request_id == b.request_id);
+  CHECK(a.created_ms == b.created_ms);
+  CHECK(a.updated_ms == b.updated_ms);
+  CHECK(a.closed_ms == b.closed_ms);
+  CHECK(a.detail == b.detail);
+  CHECK(a.routing_version == b.routing_version);
+  CHECK(a.routing_trace == b.routing_trace);
+  CHECK(a.outcome == b.outcome);
+  CHECK(a.outcome_summary == b.outcome_summary);
+  CHECK(a.feedback_wanted == b.feedback_wanted);
+  CHECK(a.feedback_ms == b.feedback_ms);
+  CHECK(a.routing_table_version == b.routing_table_version);
+  CHECK(a.reopened_ms == b.reopened_ms);
+  REQUIRE(a.assignments.size() == b.assignments.size());
+  for (size_t i = 0; i < a.assignments.size(); ++i) {
+    CheckSameAssignment(a.assignments[i], b.assignments[i]);
+  }
+}
+
+TEST_CASE("The case CreateCase returns is the case a read finds") {
+  ManualClock clock(kMarch2026);
+  auto store = testing::OpenStore(":memory:", &clock);
+  NewCase report = SampleReport("req-same", {"police-110105", "edu-110105", "cw-110105"});
+  report.categories = {"neglect", "begging", "neglect"};  // stored once each
+  report.jurisdictions = {"110105", "110105"};
+  report.feedback_wanted = true;
+  report.routing_table_version = 3;
+  absl::StatusOr<CaseRecord> created = store->CreateCase(report);
+  REQUIRE(created.ok());
+  CHECK(created->categories == std::vector<std::string>{"neglect", "begging"});
+  absl::StatusOr<CaseRecord> read = store->GetCase(created->case_number);
+  REQUIRE(read.ok());
+  CheckSameCase(*created, *read);
+
+  absl::StatusOr<CaseRecord> inquiry = store->CreateCase(SampleInquiry("req-same-inquiry"));
+  REQUIRE(inquiry.ok());
+  absl::StatusOr<CaseRecord> read_inquiry = store->GetCase(inquiry->case_number);
+  REQUIRE(read_inquiry.ok());
+  CheckSameCase(*inquiry, *read_inquiry);
+
+  // The replayed answer (read back) is the same case too.
+  absl::StatusOr<CaseRecord> replayed = store->CreateCase(report);
+  REQUIRE(replayed.ok());
+  CHECK(replayed->replayed);
+  CheckSameCase(*created, *replayed);
+}
+
 TEST_CASE("An inquiry is recorded closed and answered, with one event") {
   ManualClock clock(kMarch2026);
   auto store = testing::OpenStore(":memory:", &clock);

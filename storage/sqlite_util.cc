@@ -202,12 +202,15 @@ absl::StatusOr<Connection> Connection::Open(const std::string& path,
         Concat(what, ": cannot switch to WAL mode (journal_mode is ", *mode, ")"));
   }
   // secure_delete: erased personal data (retention purges) is overwritten on disk, not left
-  // in free pages for anyone reading the file.
+  // in free pages for anyone reading the file. temp_store=MEMORY: the undo copies of each
+  // write's savepoint (a sub-journal, tens of kilobytes per report) stay in memory instead
+  // of a temporary file that got most of the writer's system calls.
   const char* settings = options.query_only
                              ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                               "PRAGMA secure_delete=ON; PRAGMA query_only=ON;"
+                               "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; "
+                               "PRAGMA query_only=ON;"
                              : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                               "PRAGMA secure_delete=ON;";
+                               "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY;";
   if (absl::Status s = db.Exec(settings); !s.ok()) {
     return absl::Status(s.code(), Concat(what, ": ", s.message()));
   }

@@ -73,8 +73,8 @@ struct ConnectionOptions {
 };
 
 // An open database connection with the settings the store relies on: journal_mode=WAL (file
-// databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, the busy timeout. Movable, closes on
-// destruction.
+// databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, temp_store=MEMORY, the busy
+// timeout. Movable, closes on destruction.
 //
 // Prepare keeps the statements it compiles (up to 64 distinct SQL texts) and hands a finished
 // one out again for the same text: the store runs the same few dozen statements over and

@@ -54,6 +54,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clock = options.clock != nullptr ? options.clock : Clock::Real();
+  if (!in_memory) {
+    absl::StatusOr<std::unique_ptr<Checkpointer>> checkpointer =
+        Checkpointer::Start(options.path, options.busy_timeout_ms, options.checkpoint_pages);
+    if (!checkpointer.ok()) return checkpointer.status();
+    impl->checkpointer = *std::move(checkpointer);
+    impl->checkpointer->Attach(*db);
+  }
   impl->writer = std::make_unique<Writer>(*std::move(db), options.max_batch,
                                           in_memory ? &impl->memory_mutex : nullptr);
   if (in_memory) {

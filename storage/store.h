@@ -33,6 +33,9 @@ struct StoreOptions {
   // How long a connection waits for a lock held by another process before the call
   // fails with UNAVAILABLE.
   int busy_timeout_ms = 5000;
+  // File databases: WAL pages after a commit that wake the checkpoint thread (SQLite's own
+  // auto-checkpoint, which would run inside the writer's commit, is replaced).
+  int checkpoint_pages = 1000;
 };
 
 class Store {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "storage/checkpointer.h"
 #include "storage/read_pool.h"
 #include "storage/sqlite_util.h"
 #include "storage/store.h"
@@ -21,7 +22,9 @@ struct Store::Impl {
   const Clock* clock = nullptr;
   // ":memory:" only: serializes the writer's batches and the reads on its connection.
   std::mutex memory_mutex;
-  // Destroyed in reverse order: reads first, then the writer (which drains its queue).
+  // Destroyed in reverse order: reads first, then the writer (which drains its queue), then
+  // the checkpointer its commits signal (file databases only).
+  std::unique_ptr<Checkpointer> checkpointer;
   std::unique_ptr<Writer> writer;
   std::unique_ptr<ReadPool> reads;
 

@@ -22,6 +22,15 @@ TEST_CASE("Canonical event bytes are netstrings, hashed after the previous hash"
   CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST_CASE("SHA-256 known answers, with the thread's context reused") {
+  for (int round = 0; round < 2; ++round) {
+    CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(Sha256Hex(std::string(1000000, 'a')) ==
+          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+}
+
 // A file database with 3 reports (4 events each: seq 1..12).
 void Populate(const std::string& path) {
   auto store = testing::OpenStore(path, nullptr);

@@ -173,7 +173,7 @@ class Store {
 
   // Called on the completion thread after every committed batch, with the head sequence number.
   // It must be quick and must not write to the store. Replaces any earlier listener; an
-  // empty function removes it.
+  // empty function removes it. Returns once no call of the earlier listener is running.
   void SetCommitListener(std::function<void(int64_t head_seq)> listener);
 
   // Events of one case, oldest first. NOT_FOUND for an unknown case.

@@ -51,6 +51,7 @@ void Writer::Submit(Apply apply, Done done) {
 }
 
 void Writer::SetCommitListener(std::function<void(int64_t)> listener) {
+  std::lock_guard<std::mutex> call(listener_call_mu_);  // waits out a running call
   std::lock_guard<std::mutex> lock(mu_);
   listener_ = std::move(listener);
 }
@@ -168,6 +169,7 @@ void Writer::Complete() {
       }
     }
     if (!f.committed) continue;
+    std::lock_guard<std::mutex> call(listener_call_mu_);
     std::function<void(int64_t)> listener;
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -50,7 +50,9 @@ class Writer {
   sqlite::Connection& connection() { return db_; }
 
   // Runs on the completion thread after each committed batch's completions, with the chain
-  // head's seq after that batch.
+  // head's seq after that batch. Returns once no call of the previous listener is running, so
+  // what it points at may be destroyed right after `SetCommitListener({})`. The listener must
+  // not call this.
   void SetCommitListener(std::function<void(int64_t)> listener);
 
   // Number of transactions attempted so far (for tests of the grouping).
@@ -84,6 +86,7 @@ class Writer {
   bool stopping_ = false;  // guarded by mu_
   int64_t batches_ = 0;    // guarded by mu_
   std::function<void(int64_t)> listener_;  // guarded by mu_
+  std::mutex listener_call_mu_;            // held while the listener runs
 
   std::mutex done_mu_;
   std::condition_variable done_cv_;

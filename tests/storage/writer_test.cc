@@ -2,9 +2,16 @@
 #include "storage/writer.h"
 
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
 #include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "storage/schema.h"
+#include "storage/str_util.h"
 
 namespace hotline::storage {
 namespace {
@@ -125,6 +132,70 @@ TEST_CASE("The writer completes every queued write before it stops") {
     }
   }
   CHECK(ok == 100);
+}
+
+TEST_CASE("Completions run off the writer thread, in order, before the commit listener") {
+  Writer writer(FreshDb(), 8, nullptr);
+  std::mutex mu;
+  std::vector<std::string> order;
+  std::promise<int64_t> heard;
+  int listened = 0;
+  writer.SetCommitListener([&](int64_t head) {
+    std::lock_guard<std::mutex> lock(mu);
+    order.push_back("listener");
+    if (++listened == 2) heard.set_value(head);  // after the second batch
+  });
+  std::thread::id writer_thread;
+  std::promise<void> entered;
+  std::promise<void> release;
+  writer.Submit(
+      [&](WriteContext&) {
+        writer_thread = std::this_thread::get_id();
+        entered.set_value();
+        release.get_future().wait();  // the next three queue up: one batch
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(s.ok() ? "first" : "first failed");
+        if (std::this_thread::get_id() == writer_thread) order.push_back("on the writer thread");
+      });
+  entered.get_future().wait();
+  for (int i = 0; i < 3; ++i) {
+    writer.Submit(InsertThen(i, absl::OkStatus()), [&, i](absl::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back(Concat(s.ok() ? "ok " : "failed ", i));
+    });
+  }
+  release.set_value();
+  auto head = heard.get_future();
+  REQUIRE(head.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(head.get() == 3);  // the three events
+  std::lock_guard<std::mutex> lock(mu);
+  CHECK(order == std::vector<std::string>{"first", "listener", "ok 0", "ok 1", "ok 2",
+                                          "listener"});
+}
+
+TEST_CASE("Removing the commit listener waits for a call in progress") {
+  Writer writer(FreshDb(), 8, nullptr);
+  std::promise<void> in_call;
+  std::atomic<bool> finished{false};
+  std::atomic<int> calls{0};
+  writer.SetCommitListener([&](int64_t) {
+    if (calls++ > 0) return;
+    in_call.set_value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    finished = true;
+  });
+  writer.Submit(InsertThen(1, absl::OkStatus()), [](absl::Status) {});
+  in_call.get_future().wait();
+  writer.SetCommitListener({});  // what the listener points at may go right after this
+  CHECK(finished);
+  const int before = calls;
+  std::promise<void> done;
+  writer.Submit(InsertThen(2, absl::OkStatus()), [&](absl::Status) { done.set_value(); });
+  done.get_future().wait();
+  CHECK(calls == before);  // removed: not called again
 }
 
 TEST_CASE("A throwing write fails alone as INTERNAL") {

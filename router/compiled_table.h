@@ -6,10 +6,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "router/routing_table.h"
@@ -24,6 +24,16 @@ int ReporterKindIndex(std::string_view name);
 
 // "[a, b, c]".
 std::string BracketList(const std::vector<std::string>& items);
+
+// Hash tables keyed by jurisdiction code, looked up by string_view without building a string
+// (Route() looks up every prefix of a child's code: a hash probe is cheaper than a tree walk of
+// string comparisons).
+struct CodeHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view code) const { return std::hash<std::string_view>{}(code); }
+};
+template <typename Value>
+using CodeMap = std::unordered_map<std::string, Value, CodeHash, std::equal_to<>>;
 
 struct CompiledTarget {
   int desk = -1;  // index into RoutingTable::desks when the target names a desk id
@@ -63,7 +73,7 @@ struct RuleIndex {
   std::vector<uint64_t> no_category;
   std::vector<std::vector<uint64_t>> by_urgency;   // per urgency index
   std::vector<uint64_t> no_urgency;
-  std::map<std::string, std::vector<uint32_t>, std::less<>> by_jurisdiction;  // code -> rules
+  CodeMap<std::vector<uint32_t>> by_jurisdiction;  // code -> rules
   std::vector<uint64_t> no_jurisdiction;
 };
 
@@ -75,7 +85,7 @@ struct CompiledTable {
   std::vector<CompiledRule> rules;  // parallel to RoutingTable::rules
   RuleIndex index;
   // Per desk type (index into KnownDeskTypes()): jurisdiction code -> desk index.
-  std::vector<std::map<std::string, size_t, std::less<>>> desks_by_type;
+  std::vector<CodeMap<size_t>> desks_by_type;
   int first_center = -1;  // the first desk of type "center", or -1
 };
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <charconv>
 #include <deque>
 #include <map>
 #include <optional>
@@ -184,7 +185,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
       SetTime(e.time_ms, ev->mutable_time());
       ev->set_actor(e.actor);
       const std::string id_text = PayloadString(e, "assignment_id");
-      const int64_t id = id_text.empty() ? 0 : std::stoll(id_text);
+      // The payload is ours and hash-chained, but a bad number must not throw in the server:
+      // it finds no assignment and ends the stream with an error instead.
+      int64_t id = 0;
+      const char* end = id_text.data() + id_text.size();
+      if (std::from_chars(id_text.data(), end, id).ptr != end) id = 0;
       absl::StatusOr<storage::AssignmentRecord> a = store_->GetAssignment(id);
       if (!a.ok()) {
         *error = a.status();

@@ -78,10 +78,14 @@ void Writer::Run() {
   }
 }
 
-absl::Status Writer::ApplyOne(Op& op) {
+absl::Status Writer::ApplyOne(Op& op, bool savepoint) {
   const ChainHead saved = head_;
-  absl::StatusOr<sqlite::Savepoint> savepoint = sqlite::Savepoint::Begin(db_, "hotline_write");
-  if (!savepoint.ok()) return savepoint.status();
+  std::optional<sqlite::Savepoint> sp;
+  if (savepoint) {
+    absl::StatusOr<sqlite::Savepoint> begun = sqlite::Savepoint::Begin(db_, "hotline_write");
+    if (!begun.ok()) return begun.status();
+    sp.emplace(*std::move(begun));
+  }
   absl::Status status;
   try {
     WriteContext ctx{db_, head_};
@@ -91,10 +95,12 @@ absl::Status Writer::ApplyOne(Op& op) {
   } catch (...) {
     status = absl::InternalError("write failed");
   }
-  if (status.ok()) status = savepoint->Release();
+  if (status.ok() && sp.has_value()) status = sp->Release();
   if (!status.ok()) {
     head_ = saved;
-    (void)savepoint->Rollback();  // no-op once released; reports a lost transaction otherwise
+    // No-op once released; reports a lost transaction otherwise. Without a savepoint the
+    // caller rolls the whole transaction back.
+    if (sp.has_value()) (void)sp->Rollback();
   }
   return status;
 }
@@ -105,43 +111,12 @@ void Writer::RunBatch(std::vector<Op>& batch) {
   {
     std::unique_lock<std::mutex> db_lock;
     if (db_mutex_ != nullptr) db_lock = std::unique_lock<std::mutex>(*db_mutex_);
-
-    absl::Status batch_status;
-    std::optional<sqlite::Transaction> txn;
-    if (absl::StatusOr<sqlite::Transaction> t =
-            sqlite::Transaction::Begin(db_, sqlite::Transaction::Mode::kImmediate);
-        t.ok()) {
-      txn.emplace(*std::move(t));
-    } else {
-      batch_status = t.status();
-    }
-    // The database is the truth: another process may have written since the last batch.
-    if (batch_status.ok()) {
-      absl::StatusOr<ChainHead> head = LoadChainHead(db_);
-      if (head.ok()) {
-        head_ = *std::move(head);
-      } else {
-        batch_status = head.status();
-      }
-    }
-    for (size_t i = 0; i < batch.size() && batch_status.ok(); ++i) {
-      results[i] = ApplyOne(batch[i]);
-      // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the writes
-      // before this one are gone too.
-      if (!results[i].ok() && !db_.InTransaction()) batch_status = results[i];
-    }
-    if (batch_status.ok()) batch_status = txn->Commit();
-    committed = batch_status.ok();
-    txn.reset();  // rolls back if still open
-    if (!batch_status.ok()) {
-      batch_status = absl::Status(batch_status.code(),
-                                  Concat("nothing was stored: ", batch_status.message()));
-      for (absl::Status& r : results) {
-        if (r.ok()) r = batch_status;
-      }
-      // Forget the in-memory head; reload what is durable (the next batch reloads again).
-      absl::StatusOr<ChainHead> head = LoadChainHead(db_);
-      head_ = head.ok() ? *std::move(head) : ChainHead{};
+    // Almost every write succeeds, and a savepoint per write costs a sub-journal copy of every
+    // page it touches: try the batch without them, and only when a write fails run the whole
+    // batch again with one savepoint per write, so the failing write fails alone.
+    if (!TryBatch(batch, /*savepoints=*/false, results, committed)) {
+      results.assign(batch.size(), absl::OkStatus());
+      TryBatch(batch, /*savepoints=*/true, results, committed);
     }
   }
   {
@@ -149,6 +124,54 @@ void Writer::RunBatch(std::vector<Op>& batch) {
     finished_.push_back(Finished{std::move(batch), std::move(results), committed, head_.seq});
   }
   done_cv_.notify_one();
+}
+
+bool Writer::TryBatch(std::vector<Op>& batch, bool savepoints, std::vector<absl::Status>& results,
+                      bool& committed) {
+  absl::Status batch_status;
+  std::optional<sqlite::Transaction> txn;
+  if (absl::StatusOr<sqlite::Transaction> t =
+          sqlite::Transaction::Begin(db_, sqlite::Transaction::Mode::kImmediate);
+      t.ok()) {
+    txn.emplace(*std::move(t));
+  } else {
+    batch_status = t.status();
+  }
+  // The database is the truth: another process may have written since the last batch.
+  if (batch_status.ok()) {
+    absl::StatusOr<ChainHead> head = LoadChainHead(db_);
+    if (head.ok()) {
+      head_ = *std::move(head);
+    } else {
+      batch_status = head.status();
+    }
+  }
+  for (size_t i = 0; i < batch.size() && batch_status.ok(); ++i) {
+    results[i] = ApplyOne(batch[i], savepoints);
+    if (results[i].ok()) continue;
+    // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the writes
+    // before this one are gone too, and running them again would meet the same fault.
+    if (!db_.InTransaction()) {
+      batch_status = results[i];
+    } else if (!savepoints) {
+      txn.reset();  // rolls back the writes before this one; the caller runs them again
+      return false;
+    }
+  }
+  if (batch_status.ok()) batch_status = txn->Commit();
+  committed = batch_status.ok();
+  txn.reset();  // rolls back if still open
+  if (!batch_status.ok()) {
+    batch_status = absl::Status(batch_status.code(),
+                                Concat("nothing was stored: ", batch_status.message()));
+    for (absl::Status& r : results) {
+      if (r.ok()) r = batch_status;
+    }
+    // Forget the in-memory head; reload what is durable (the next batch reloads again).
+    absl::StatusOr<ChainHead> head = LoadChainHead(db_);
+    head_ = head.ok() ? *std::move(head) : ChainHead{};
+  }
+  return true;
 }
 
 void Writer::Complete() {

@@ -1,8 +1,10 @@
 // The single writer: one thread owns the write connection and commits queued writes in
 // groups (leveldb's DBImpl::Write idea): it takes everything queued (up to max_batch), runs
-// BEGIN IMMEDIATE, each write inside its own SAVEPOINT (a failing write is rolled back to its
-// savepoint and fails alone), COMMIT, and only then completes every write. If the batch cannot
-// begin or commit, every write of it fails. Submit is thread-safe.
+// BEGIN IMMEDIATE, every write, COMMIT, and only then completes every write. A failing write
+// fails alone: the first attempt runs without savepoints (they cost a copy of every page a
+// write touches), and when a write fails the batch is rolled back and run again with each
+// write inside its own SAVEPOINT, rolled back to it on failure. If the batch cannot begin or
+// commit, every write of it fails. Submit is thread-safe.
 //
 // Completions (`done`, then the commit listener) run in batch order on a second thread, so
 // the writer starts the next transaction while the replies of the last one are built and
@@ -30,7 +32,9 @@ struct WriteContext {
 
 class Writer {
  public:
-  // Runs inside a savepoint. A non-OK status rolls the write back (database and chain head).
+  // Runs inside the batch's transaction. A non-OK status rolls the write back (database and
+  // chain head). It may run twice, the first run rolled back: it must not change anything
+  // outside the database except its own result.
   using Apply = std::function<absl::Status(WriteContext&)>;
   // Runs on the completion thread after the batch committed (OK) or failed (the error).
   using Done = std::function<void(absl::Status)>;
@@ -72,7 +76,13 @@ class Writer {
   };
   void Run();
   void RunBatch(std::vector<Op>& batch);
-  absl::Status ApplyOne(Op& op);
+  // One attempt at `batch` in one transaction, each write in a savepoint of its own when
+  // `savepoints`. Without savepoints, a failing write (the transaction still open) rolls
+  // everything back and returns false: run it again with savepoints. Otherwise fills
+  // `results` (every write fails if the batch could not begin or commit) and `committed`.
+  bool TryBatch(std::vector<Op>& batch, bool savepoints, std::vector<absl::Status>& results,
+                bool& committed);
+  absl::Status ApplyOne(Op& op, bool savepoint);
   void Complete();
 
   sqlite::Connection db_;  // writer thread only (and readers under db_mutex_)

@@ -312,13 +312,14 @@ void AddWhere(const Measurements& m, int top, Results* results) {
       async.ratio = b.store_async_per_s / sq->second->reports_per_second;
     }
     results->Add(async);
-    // The same rows with storage/'s habits added one at a time: what the single writer pays.
+    // The same rows with storage/'s habits added one at a time: what the single writer paid on
+    // the way to today's path (no savepoint unless a write of the batch fails).
     const std::vector<std::pair<WritePath, std::string>> paths = {
         {WritePath::kCached, "raw SQLite 64/txn, statements prepared once"},
         {WritePath::kPreparedPerUse, "raw SQLite 64/txn, statements prepared per use"},
-        {WritePath::kLikeStore, "  + savepoint, lookups, read-back (= storage/ today)"},
-        {WritePath::kLikeStoreCached, "storage/'s statements, prepared once"},
-        {WritePath::kLikeStoreCachedNoReadBack, "  and without reading the case back"}};
+        {WritePath::kLikeStore, "  + savepoint, lookups, read-back (storage/ until 11-28)"},
+        {WritePath::kLikeStoreCached, "the same, statements prepared once"},
+        {WritePath::kLikeStoreCachedNoReadBack, "  and no read-back (storage/ until 11-29)"}};
     for (const auto& [path, name] : paths) {
       const absl::StatusOr<SqliteCeiling>* r = nullptr;
       if (path == WritePath::kCached) {

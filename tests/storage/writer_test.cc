@@ -1,4 +1,4 @@
-// The writer on its own: savepoint isolation inside a batch, failed commits, draining.
+// The writer on its own: a first run without savepoints, savepoint isolation on a rerun, failed commits, draining.
 #include "storage/writer.h"
 
 #include <catch2/catch.hpp>
@@ -86,6 +86,58 @@ TEST_CASE("A failing write rolls back alone, the rest of its batch commits") {
   REQUIRE(v.ok());
   CHECK(v->ok);
   CHECK(v->events_checked == 2);
+}
+
+// Counts its runs, then behaves as InsertThen.
+Writer::Apply Counted(std::atomic<int>* runs, int x, absl::Status result) {
+  Writer::Apply inner = InsertThen(x, std::move(result));
+  return [runs, inner](WriteContext& ctx) {
+    ++*runs;
+    return inner(ctx);
+  };
+}
+
+TEST_CASE("A batch runs once without savepoints, and again with them only when a write fails") {
+  Writer writer(FreshDb(), 256, nullptr);
+  std::atomic<int> runs[4] = {0, 0, 0, 0};
+  std::promise<void> open;
+  std::promise<void> entered;
+  Results r(5);
+  writer.Submit(Blocker(open.get_future().share(), &entered), r.At(0));
+  entered.get_future().wait();
+  writer.Submit(Counted(&runs[0], 1, absl::OkStatus()), r.At(1));
+  writer.Submit(Counted(&runs[1], 2, absl::OkStatus()), r.At(2));
+  open.set_value();
+  CHECK(r.futures[1].get().ok());
+  CHECK(r.futures[2].get().ok());
+  CHECK(runs[0] == 1);  // no failure: each write ran once
+  CHECK(runs[1] == 1);
+
+  std::promise<void> open2;
+  std::promise<void> entered2;
+  Results r2(3);
+  writer.Submit(Blocker(open2.get_future().share(), &entered2), r.At(3));
+  entered2.get_future().wait();
+  writer.Submit(Counted(&runs[2], 3, absl::OkStatus()), r2.At(0));
+  writer.Submit(Counted(&runs[3], 4, absl::AbortedError("refused")), r2.At(1));
+  writer.Submit(InsertThen(5, absl::OkStatus()), r2.At(2));
+  open2.set_value();
+  CHECK(r.futures[3].get().ok());
+  CHECK(r2.futures[0].get().ok());
+  CHECK(r2.futures[1].get().code() == absl::StatusCode::kAborted);
+  CHECK(r2.futures[2].get().ok());
+  CHECK(runs[2] == 2);  // rolled back with the batch, then run again under its savepoint
+  CHECK(runs[3] == 2);
+
+  sqlite::Connection& db = writer.connection();
+  CHECK(*db.QueryText("SELECT group_concat(x, ' ') FROM (SELECT x FROM scratch ORDER BY rowid)") ==
+        "1 2 3 5");
+  CHECK(*db.QueryText("SELECT group_concat(payload, ' ') FROM events ORDER BY seq") ==
+        "{\"x\":1} {\"x\":2} {\"x\":3} {\"x\":5}");
+  absl::StatusOr<VerifyResult> v = VerifyChain(db);
+  REQUIRE(v.ok());
+  CHECK(v->ok);
+  CHECK(v->events_checked == 4);
 }
 
 TEST_CASE("A failed COMMIT fails every write of the batch and reloads the chain head") {

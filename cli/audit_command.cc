@@ -7,6 +7,27 @@
 namespace hotline::cli {
 namespace {
 
+// The problem in the operator's language; the server's English text for a kind this client
+// does not know.
+std::string ProblemText(const Ui& ui, const v1::VerifyAuditLogResponse& r) {
+  switch (r.problem_kind()) {
+    case v1::AUDIT_PROBLEM_OUT_OF_ORDER:
+      return ui.Format(Msg::kAuditOutOfOrder, r.first_bad_seq());
+    case v1::AUDIT_PROBLEM_GAP:
+      return ui.Format(Msg::kAuditGap, r.first_bad_seq());
+    case v1::AUDIT_PROBLEM_FIRST_PREV_HASH:
+      return ui(Msg::kAuditFirstPrevHash);
+    case v1::AUDIT_PROBLEM_PREV_HASH:
+      return ui.Format(Msg::kAuditPrevHash, r.first_bad_seq() - 1);
+    case v1::AUDIT_PROBLEM_HASH_MISMATCH:
+      return ui(Msg::kAuditHashMismatch);
+    case v1::AUDIT_PROBLEM_DESK_ID:
+      return ui(Msg::kAuditDeskId);
+    default:
+      return r.problem();
+  }
+}
+
 int RunVerify(CommandContext& ctx) {
   const Ui& ui = ctx.ui();
   v1::VerifyAuditLogResponse response;
@@ -17,7 +38,8 @@ int RunVerify(CommandContext& ctx) {
   if (!status.ok()) return ctx.RpcFailed(status);
   if (ctx.json()) ctx.PrintJson(response);
   if (!response.ok()) {
-    ctx.PrintStderr(ui.Format(Msg::kAuditBroken, response.first_bad_seq(), response.problem()));
+    ctx.PrintStderr(
+        ui.Format(Msg::kAuditBroken, response.first_bad_seq(), ProblemText(ui, response)));
     return kExitAuditBroken;
   }
   if (!ctx.json()) {

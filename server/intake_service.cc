@@ -230,6 +230,7 @@ grpc::ServerUnaryReactor* IntakeService::VerifyAuditLog(grpc::CallbackServerCont
     response->set_events_checked(result->events_checked);
     response->set_first_bad_seq(result->first_bad_seq);
     response->set_problem(result->problem);
+    response->set_problem_kind(ToAuditProblem(result->problem_kind));
     response->set_head_hash(result->head_hash);
   }
   return FinishCall(context, kRpc, caller->principal.name, "", result.status());

@@ -260,6 +260,26 @@ v1::Case ToCaseProto(const storage::CaseRecord& r, CaseView view) {
   return c;
 }
 
+v1::AuditProblem ToAuditProblem(storage::ChainProblem problem) {
+  switch (problem) {
+    case storage::ChainProblem::kNone:
+      return v1::AUDIT_PROBLEM_UNSPECIFIED;
+    case storage::ChainProblem::kOutOfOrder:
+      return v1::AUDIT_PROBLEM_OUT_OF_ORDER;
+    case storage::ChainProblem::kGap:
+      return v1::AUDIT_PROBLEM_GAP;
+    case storage::ChainProblem::kFirstPrevHash:
+      return v1::AUDIT_PROBLEM_FIRST_PREV_HASH;
+    case storage::ChainProblem::kPrevHash:
+      return v1::AUDIT_PROBLEM_PREV_HASH;
+    case storage::ChainProblem::kHash:
+      return v1::AUDIT_PROBLEM_HASH_MISMATCH;
+    case storage::ChainProblem::kDeskId:
+      return v1::AUDIT_PROBLEM_DESK_ID;
+  }
+  return v1::AUDIT_PROBLEM_UNSPECIFIED;
+}
+
 v1::AuditEvent ToEventProto(const storage::EventRecord& r, bool include_private) {
   v1::AuditEvent e;
   e.set_seq(r.seq);

@@ -43,6 +43,7 @@ enum class CaseView {
 v1::Case ToCaseProto(const storage::CaseRecord& record, CaseView view);
 v1::Assignment ToAssignmentProto(const storage::AssignmentRecord& record);
 v1::AuditEvent ToEventProto(const storage::EventRecord& record, bool include_private);
+v1::AuditProblem ToAuditProblem(storage::ChainProblem problem);
 
 // A pending assignment of `desk` (deadline: the desk's, else the table default).
 storage::NewAssignment DeskAssignment(const router::RoutingTable& table, const router::Desk& desk,

@@ -161,9 +161,10 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
   VerifyResult result;
   result.head_hash = kGenesisHash;
   int64_t expected_seq = 1;
-  const auto fail = [&](int64_t seq, std::string problem) {
+  const auto fail = [&](int64_t seq, ChainProblem kind, std::string problem) {
     result.ok = false;
     result.first_bad_seq = seq;
+    result.problem_kind = kind;
     result.problem = std::move(problem);
     return result;
   };
@@ -173,20 +174,29 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
     if (!*row) break;
     const EventRecord e = EventFromRow(*stmt);
     if (e.seq != expected_seq) {
-      if (e.seq < expected_seq) return fail(e.seq, Concat("event ", e.seq, " out of order"));
-      return fail(expected_seq, Concat("gap: event ", expected_seq, " missing"));
+      if (e.seq < expected_seq) {
+        return fail(e.seq, ChainProblem::kOutOfOrder, Concat("event ", e.seq, " out of order"));
+      }
+      return fail(expected_seq, ChainProblem::kGap,
+                  Concat("gap: event ", expected_seq, " missing"));
     }
     if (e.prev_hash != result.head_hash) {
-      return fail(e.seq, e.seq == 1 ? std::string("prev_hash of the first event is not zero")
-                                    : Concat("prev_hash does not match event ", e.seq - 1));
+      if (e.seq == 1) {
+        return fail(e.seq, ChainProblem::kFirstPrevHash,
+                    "prev_hash of the first event is not zero");
+      }
+      return fail(e.seq, ChainProblem::kPrevHash,
+                  Concat("prev_hash does not match event ", e.seq - 1));
     }
     const std::string hash =
         EventHash(e.prev_hash,
                   CanonicalEventBytes(e.seq, e.case_number, e.time_ms, e.actor, e.type, e.payload));
-    if (hash != e.hash) return fail(e.seq, "hash mismatch");
+    if (hash != e.hash) return fail(e.seq, ChainProblem::kHash, "hash mismatch");
     // desk_id is an index of the hashed payload (desk streams read through it): it must say
     // what the payload says, or a desk could silently miss an event.
-    if (e.desk_id != stmt->Text(11)) return fail(e.seq, "desk_id does not match the payload");
+    if (e.desk_id != stmt->Text(11)) {
+      return fail(e.seq, ChainProblem::kDeskId, "desk_id does not match the payload");
+    }
     result.head_hash = e.hash;
     ++result.events_checked;
     ++expected_seq;

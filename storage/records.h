@@ -149,10 +149,22 @@ struct CasePage {
   int64_t next_before_id = 0;     // pass as before_id for the next page; 0: no more
 };
 
+// What VerifyChain found wrong with the first bad event (clients word it in their language).
+enum class ChainProblem {
+  kNone,
+  kOutOfOrder,     // "event N out of order": a seq lower than expected
+  kGap,            // "gap: event N missing"
+  kFirstPrevHash,  // "prev_hash of the first event is not zero"
+  kPrevHash,       // "prev_hash does not match event N-1"
+  kHash,           // "hash mismatch": the event's bytes do not hash to its hash
+  kDeskId,         // "desk_id does not match the payload"
+};
+
 struct VerifyResult {
   bool ok = true;
   int64_t events_checked = 0;
   int64_t first_bad_seq = 0;  // 0 when ok
+  ChainProblem problem_kind = ChainProblem::kNone;
   std::string problem;        // e.g. "hash mismatch", "prev_hash does not match event 41"
   std::string head_hash;      // hash of the last event; 64 zeros when there is none
 };

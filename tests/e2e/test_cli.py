@@ -189,13 +189,20 @@ class CliTest(unittest.TestCase):
         r = server.cli(["audit", "verify"], token=aud)
         self.assertNotEqual(r.rc, 0, r.describe())
         self.assertEqual(r.rc, 3, "documented exit code of a broken chain\n" + r.describe())
-        self.assertRegex(r.stderr, rf"audit log BROKEN at event {seq}\b", r.describe())
+        self.assertRegex(r.stderr, rf"audit log BROKEN at event {seq}: hash mismatch\b",
+                         r.describe())
+        # In Chinese, the problem is worded too, not only the frame around it.
+        zh = server.cli(["audit", "verify"], token=aud, lang="zh")
+        self.assertEqual(zh.rc, 3, zh.describe())
+        self.assertIn(f"审计日志在事件 {seq} 处损坏：哈希不符", zh.stderr, zh.describe())
+        self.assertNotIn("mismatch", zh.stderr, zh.describe())
         # The RPC says the same.
         answer = server.intake().VerifyAuditLog(harness.intake_pb2.VerifyAuditLogRequest(),
                                                 metadata=harness.metadata(aud), timeout=10)
         self.assertFalse(answer.ok)
         self.assertEqual(answer.first_bad_seq, seq)
-        self.assertTrue(answer.problem)
+        self.assertEqual(answer.problem, "hash mismatch")
+        self.assertEqual(answer.problem_kind, harness.intake_pb2.AUDIT_PROBLEM_HASH_MISMATCH)
 
     # --- 4 ------------------------------------------------------------------------------
 

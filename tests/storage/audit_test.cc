@@ -63,6 +63,7 @@ TEST_CASE("VerifyAuditLog names an event whose payload was changed") {
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad_seq == 5);
   CHECK(result.problem == "hash mismatch");
+  CHECK(result.problem_kind == ChainProblem::kHash);
   CHECK(result.events_checked == 4);
 }
 
@@ -78,6 +79,7 @@ TEST_CASE("VerifyAuditLog names a deleted event") {
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad_seq == 6);
   CHECK(result.problem == "gap: event 6 missing");
+  CHECK(result.problem_kind == ChainProblem::kGap);
 }
 
 TEST_CASE("VerifyAuditLog names an event whose hash was changed") {
@@ -93,6 +95,7 @@ TEST_CASE("VerifyAuditLog names an event whose hash was changed") {
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad_seq == 7);
   CHECK(result.problem == "hash mismatch");
+  CHECK(result.problem_kind == ChainProblem::kHash);
 }
 
 TEST_CASE("A forged event with a recomputed hash breaks the next link") {
@@ -120,6 +123,7 @@ TEST_CASE("A forged event with a recomputed hash breaks the next link") {
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad_seq == 8);
   CHECK(result.problem == "prev_hash does not match event 7");
+  CHECK(result.problem_kind == ChainProblem::kPrevHash);
 }
 
 TEST_CASE("The append-only triggers refuse UPDATE and DELETE of events but allow purging private") {

@@ -9,37 +9,42 @@
 namespace hotline::router {
 namespace {
 
-// A vocabulary sorted for binary search, remembering each name's original position.
+// A vocabulary's names with their positions. Vocabularies are a dozen short names, so a scan
+// that compares lengths first finds a name faster than a binary search of string comparisons.
 class VocabularyIndex {
  public:
-  explicit VocabularyIndex(const std::vector<std::string>& names) {
-    for (size_t i = 0; i < names.size(); ++i) {
-      sorted_.emplace_back(names[i], static_cast<int>(i));
-    }
-    std::sort(sorted_.begin(), sorted_.end());
-  }
+  explicit VocabularyIndex(const std::vector<std::string>& names)
+      : names_(names.begin(), names.end()) {}
 
   int Find(std::string_view name) const {
-    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
-                               [](const std::pair<std::string_view, int>& entry,
-                                  std::string_view n) { return entry.first < n; });
-    return (it != sorted_.end() && it->first == name) ? it->second : -1;
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i].size() == name.size() && names_[i] == name) return static_cast<int>(i);
+    }
+    return -1;
   }
 
  private:
   // Views into the static vocabularies, which live for the whole program.
-  std::vector<std::pair<std::string_view, int>> sorted_;
+  std::vector<std::string_view> names_;
 };
 
-MaskCondition CompileMask(const std::vector<std::string>& names,
-                          int (*index_of)(std::string_view)) {
+// `verb` joins the fact to the list in a failing reason ("are not in"). With `subject`, the
+// fact is one-valued and every vocabulary entry gets its whole failing reason.
+MaskCondition CompileMask(const std::vector<std::string>& names, int (*index_of)(std::string_view),
+                          std::string_view verb, std::string_view subject = {},
+                          const std::vector<std::string>* vocabulary = nullptr) {
   MaskCondition condition;
   if (names.empty()) return condition;
   condition.set = true;
-  condition.text = BracketList(names);
+  condition.fail_suffix = Cat(" ", verb, " ", BracketList(names));
   for (const std::string& name : names) {
     const int i = index_of(name);
     if (i >= 0 && i < 64) condition.mask |= uint64_t{1} << i;
+  }
+  if (vocabulary != nullptr) {
+    for (const std::string& value : *vocabulary) {
+      condition.fail_reasons.push_back(Cat(subject, " ", value, condition.fail_suffix));
+    }
   }
   return condition;
 }
@@ -98,6 +103,14 @@ void BuildRuleIndex(const RoutingTable& table, CompiledTable& compiled) {
       index.by_jurisdiction[code].push_back(static_cast<uint32_t>(r));
     }
   }
+  for (const std::vector<uint64_t>& by : index.by_category) {
+    std::vector<uint64_t>& allowed = index.category_allowed.emplace_back(by);
+    for (size_t w = 0; w < index.words; ++w) allowed[w] |= index.no_category[w];
+  }
+  for (const std::vector<uint64_t>& by : index.by_urgency) {
+    std::vector<uint64_t>& allowed = index.urgency_allowed.emplace_back(by);
+    for (size_t w = 0; w < index.words; ++w) allowed[w] |= index.no_urgency[w];
+  }
 }
 
 }  // namespace
@@ -121,11 +134,15 @@ CompiledTable CompileTable(const RoutingTable& table) {
   for (const Rule& rule : table.rules) {
     CompiledRule out;
     const Conditions& when = rule.when;
-    out.categories = CompileMask(when.categories, &CategoryIndex);
-    out.urgencies = CompileMask(when.urgencies, &UrgencyIndex);
-    out.reporter_kinds = CompileMask(when.reporter_kinds, &ReporterKindIndex);
+    out.categories = CompileMask(when.categories, &CategoryIndex, "are not in");
+    out.urgencies =
+        CompileMask(when.urgencies, &UrgencyIndex, "is not in", "urgency", &KnownUrgencies());
+    out.reporter_kinds = CompileMask(when.reporter_kinds, &ReporterKindIndex, "is not in",
+                                     "reporter", &KnownReporterKinds());
     out.jurisdictions = when.jurisdictions;
-    if (!when.jurisdictions.empty()) out.jurisdictions_text = BracketList(when.jurisdictions);
+    if (!when.jurisdictions.empty()) {
+      out.jurisdictions_fail_suffix = Cat(" is not under ", BracketList(when.jurisdictions));
+    }
     if (when.age_min.has_value() || when.age_max.has_value()) {
       out.has_age = true;
       out.age_min = when.age_min.value_or(0);

@@ -47,7 +47,12 @@ struct CompiledTarget {
 struct MaskCondition {
   bool set = false;
   uint64_t mask = 0;
-  std::string text;  // the rule's list as written, "[begging, vagrancy]"
+  // The end of the reason when the condition fails: " are not in [begging, vagrancy]" (the
+  // rule's list as written).
+  std::string fail_suffix;
+  // For a one-valued fact (urgency, reporter kind), the whole reason per vocabulary entry:
+  // "urgency routine is not in [immediate_danger]". Written once here, copied by Route().
+  std::vector<std::string> fail_reasons;
 };
 
 struct CompiledRule {
@@ -55,7 +60,7 @@ struct CompiledRule {
   MaskCondition urgencies;
   MaskCondition reporter_kinds;
   std::vector<std::string> jurisdictions;  // prefixes; empty: no condition
-  std::string jurisdictions_text;
+  std::string jurisdictions_fail_suffix;   // " is not under [110105, 110101]"
   bool has_age = false;
   int age_min = 0;
   int age_max = 0;
@@ -71,8 +76,10 @@ struct RuleIndex {
   size_t words = 0;  // 64-bit words per bitset
   std::vector<std::vector<uint64_t>> by_category;  // per category index
   std::vector<uint64_t> no_category;
+  std::vector<std::vector<uint64_t>> category_allowed;  // per category: by_category | no_category
   std::vector<std::vector<uint64_t>> by_urgency;   // per urgency index
   std::vector<uint64_t> no_urgency;
+  std::vector<std::vector<uint64_t>> urgency_allowed;  // per urgency: by_urgency | no_urgency
   CodeMap<std::vector<uint32_t>> by_jurisdiction;  // code -> rules
   std::vector<uint64_t> no_jurisdiction;
 };

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "router/compiled_table.h"
 #include "router/text.h"
@@ -11,51 +12,115 @@
 namespace hotline::router {
 namespace {
 
-// The report-wide facts, turned into vocabulary bits once per call.
+uint64_t Bit(int index) { return (index >= 0 && index < 64) ? uint64_t{1} << index : 0; }
+
+// "categories [begging]" for each known category, written once.
+std::string_view OneCategoryPrefix(int index) {
+  static const std::vector<std::string> kPrefixes = [] {
+    std::vector<std::string> out;
+    for (const std::string& c : KnownCategories()) out.push_back(Cat("categories [", c, "]"));
+    return out;
+  }();
+  return kPrefixes[index];
+}
+
+// The report-wide facts, turned into vocabulary indexes and bits once per call. Not copyable:
+// categories_prefix may point into prefix_storage.
 struct ReportBits {
+  explicit ReportBits(const Facts& facts) {
+    for (size_t i = 0; i < facts.categories.size(); ++i) {
+      const int index = CategoryIndex(facts.categories[i]);
+      if (i < kInlineCategories) category_bits[i] = Bit(index);
+      categories |= Bit(index);
+      if (facts.categories.size() == 1 && index >= 0) categories_prefix = OneCategoryPrefix(index);
+    }
+    urgency_index = UrgencyIndex(facts.urgency);
+    urgency = Bit(urgency_index);
+    reporter_kind_index = ReporterKindIndex(facts.reporter_kind);
+    reporter_kind = Bit(reporter_kind_index);
+    if (categories_prefix.empty()) {  // several categories, or one outside the vocabulary
+      prefix_storage = "categories [";
+      for (size_t i = 0; i < facts.categories.size(); ++i) {
+        if (i > 0) prefix_storage += ", ";
+        prefix_storage += facts.categories[i];
+      }
+      prefix_storage += ']';
+      categories_prefix = prefix_storage;
+    }
+  }
+  ReportBits(const ReportBits&) = delete;
+  ReportBits& operator=(const ReportBits&) = delete;
+
+  // The bit of the report's i-th category.
+  uint64_t CategoryBit(const Facts& facts, size_t i) const {
+    return i < kInlineCategories ? category_bits[i] : Bit(CategoryIndex(facts.categories[i]));
+  }
+
   uint64_t categories = 0;
   uint64_t urgency = 0;
   uint64_t reporter_kind = 0;
-  std::string categories_text;  // "[begging, dropout]"
+  int urgency_index = -1;
+  int reporter_kind_index = -1;
+  static constexpr size_t kInlineCategories = 8;
+  uint64_t category_bits[kInlineCategories] = {};  // the first categories' bits, in order
+  std::string_view categories_prefix;              // "categories [begging, dropout]"
+  std::string prefix_storage;
 };
 
-uint64_t Bit(int index) { return (index >= 0 && index < 64) ? uint64_t{1} << index : 0; }
+std::string_view OrNone(const std::string& s) {
+  return s.empty() ? std::string_view("(none)") : std::string_view(s);
+}
 
-ReportBits ToBits(const Facts& facts) {
-  ReportBits bits;
-  for (const std::string& category : facts.categories) {
-    bits.categories |= Bit(CategoryIndex(category));
+// The reason a one-valued condition fails: written at compile time for a known value.
+void AppendMaskFailure(const MaskCondition& condition, int value_index, std::string_view subject,
+                       const std::string& value, std::string& reason) {
+  if (value_index >= 0 && static_cast<size_t>(value_index) < condition.fail_reasons.size()) {
+    reason.append(condition.fail_reasons[value_index]);
+  } else {
+    AppendCat(reason, subject, " ", OrNone(value), condition.fail_suffix);
   }
-  bits.urgency = Bit(UrgencyIndex(facts.urgency));
-  bits.reporter_kind = Bit(ReporterKindIndex(facts.reporter_kind));
-  bits.categories_text = BracketList(facts.categories);
-  return bits;
 }
 
 // The rules that can match `child` (bit r set: rule r), from the index: category, urgency and
 // jurisdiction conditions that can hold, or none of that kind.
-void Candidates(const RuleIndex& index, const Facts& facts, const ChildFacts& child,
+void Candidates(const RuleIndex& index, const ReportBits& bits, const ChildFacts& child,
                 std::vector<uint64_t>& out) {
-  out = index.no_category;
-  for (const std::string& category : facts.categories) {
-    const int i = CategoryIndex(category);
-    if (i < 0) continue;
-    const std::vector<uint64_t>& bits = index.by_category[i];
-    for (size_t w = 0; w < index.words; ++w) out[w] |= bits[w];
+  const std::vector<uint64_t>* categories[64];
+  size_t n = 0;
+  for (size_t i = 0; i < index.by_category.size() && i < 64; ++i) {
+    if ((bits.categories >> i & 1) != 0) categories[n++] = &index.by_category[i];
   }
-  const int u = UrgencyIndex(facts.urgency);
-  for (size_t w = 0; w < index.words; ++w) {
-    out[w] &= index.no_urgency[w] | (u >= 0 ? index.by_urgency[u][w] : 0);
+  const std::vector<uint64_t>& urgency =
+      bits.urgency_index >= 0 ? index.urgency_allowed[bits.urgency_index] : index.no_urgency;
+  // (No category, or one of the report's) and (no urgency, or the report's), as one word.
+  const auto category_and_urgency = [&](size_t w) {
+    uint64_t word = index.no_category[w];
+    for (size_t k = 0; k < n; ++k) word |= (*categories[k])[w];
+    return word & urgency[w];
+  };
+  out.resize(index.words);
+  if (n == 1) {  // the usual report: one category, a loop the compiler vectorizes
+    const size_t c = static_cast<size_t>(categories[0] - index.by_category.data());
+    const uint64_t* allowed = index.category_allowed[c].data();
+    for (size_t w = 0; w < index.words; ++w) {
+      out[w] = allowed[w] & urgency[w] & index.no_jurisdiction[w];
+    }
+  } else {
+    for (size_t w = 0; w < index.words; ++w) {
+      out[w] = category_and_urgency(w) & index.no_jurisdiction[w];
+    }
   }
-  std::vector<uint64_t> jurisdiction = index.no_jurisdiction;
+  // And rules whose jurisdictions include a prefix of the child's code (short lists).
   static constexpr size_t kLengths[] = {2, 4, 6, 9, 12};
   for (size_t len : kLengths) {
     if (len > child.jurisdiction.size()) break;
     auto it = index.by_jurisdiction.find(std::string_view(child.jurisdiction).substr(0, len));
     if (it == index.by_jurisdiction.end()) continue;
-    for (uint32_t r : it->second) jurisdiction[r / 64] |= uint64_t{1} << (r % 64);
+    for (uint32_t r : it->second) {
+      const uint64_t bit = uint64_t{1} << (r % 64);
+      if ((category_and_urgency(r / 64) & bit) != 0) out[r / 64] |= bit;
+    }
   }
-  for (size_t w = 0; w < index.words; ++w) out[w] &= jurisdiction[w];
 }
 
 // The first set bit at or after `from`, or SIZE_MAX.
@@ -70,11 +135,14 @@ size_t NextCandidate(const std::vector<uint64_t>& bits, size_t from) {
   }
 }
 
-std::string_view OrNone(const std::string& s) {
-  return s.empty() ? std::string_view("(none)") : std::string_view(s);
+// "7" or "7-9".
+void AppendAge(std::string& out, int min, int max) {
+  if (min == max) {
+    AppendCat(out, min);
+  } else {
+    AppendCat(out, min, "-", max);
+  }
 }
-
-std::string AgeText(int min, int max) { return min == max ? Cat(min) : Cat(min, "-", max); }
 
 class RuleEvaluator {
  public:
@@ -87,20 +155,20 @@ class RuleEvaluator {
     }
   }
 
-  // True when every set condition of `rule` holds. `reason` gets the first failing condition,
-  // or on a match what matched.
+  // True when every set condition of `rule` holds. `reason` is replaced by the first failing
+  // condition, or on a match by what matched (its buffer is reused).
   bool Matches(const CompiledRule& rule, std::string& reason) const {
     reason.clear();
     if (rule.categories.set && (bits_.categories & rule.categories.mask) == 0) {
-      reason = Cat("categories ", bits_.categories_text, " are not in ", rule.categories.text);
+      AppendCat(reason, bits_.categories_prefix, rule.categories.fail_suffix);
       return false;
     }
     if (rule.urgencies.set && (bits_.urgency & rule.urgencies.mask) == 0) {
-      reason = Cat("urgency ", OrNone(facts_.urgency), " is not in ", rule.urgencies.text);
+      AppendMaskFailure(rule.urgencies, bits_.urgency_index, "urgency", facts_.urgency, reason);
       return false;
     }
     if (!rule.jurisdictions.empty() && UnderPrefix(rule) == nullptr) {
-      reason = Cat("jurisdiction ", child_.jurisdiction, " is not under ", rule.jurisdictions_text);
+      AppendCat(reason, "jurisdiction ", child_.jurisdiction, rule.jurisdictions_fail_suffix);
       return false;
     }
     if (rule.has_age) {
@@ -109,14 +177,15 @@ class RuleEvaluator {
         return false;
       }
       if (age_max_ < rule.age_min || age_min_ > rule.age_max) {
-        reason =
-            Cat("child age ", AgeText(age_min_, age_max_), " does not overlap ", rule.age_text);
+        reason = "child age ";
+        AppendAge(reason, age_min_, age_max_);
+        AppendCat(reason, " does not overlap ", rule.age_text);
         return false;
       }
     }
     if (rule.reporter_kinds.set && (bits_.reporter_kind & rule.reporter_kinds.mask) == 0) {
-      reason =
-          Cat("reporter ", OrNone(facts_.reporter_kind), " is not in ", rule.reporter_kinds.text);
+      AppendMaskFailure(rule.reporter_kinds, bits_.reporter_kind_index, "reporter",
+                        facts_.reporter_kind, reason);
       return false;
     }
     if (rule.attends_school.has_value()) {
@@ -129,7 +198,7 @@ class RuleEvaluator {
         return false;
       }
     }
-    reason = MatchReason(rule);
+    AppendMatchReason(rule, reason);
     return true;
   }
 
@@ -141,36 +210,45 @@ class RuleEvaluator {
     return nullptr;
   }
 
-  std::string MatchReason(const CompiledRule& rule) const {
-    std::string reason;
-    const auto part = [&reason](std::string_view text) {
+  // "categories [begging] matched; urgency urgent matched", into an empty `reason`.
+  void AppendMatchReason(const CompiledRule& rule, std::string& reason) const {
+    const auto next_part = [&reason] {
       if (!reason.empty()) reason += "; ";
-      reason += text;
     };
     if (rule.categories.set) {
-      std::string matched;
-      for (const std::string& category : facts_.categories) {
-        if ((Bit(CategoryIndex(category)) & rule.categories.mask) == 0) continue;
-        if (!matched.empty()) matched += ", ";
-        matched += category;
+      reason += "categories [";
+      bool first = true;
+      for (size_t i = 0; i < facts_.categories.size(); ++i) {
+        if ((bits_.CategoryBit(facts_, i) & rule.categories.mask) == 0) continue;
+        if (!first) reason += ", ";
+        reason += facts_.categories[i];
+        first = false;
       }
-      part(Cat("categories [", matched, "] matched"));
+      reason += "] matched";
     }
-    if (rule.urgencies.set) part(Cat("urgency ", facts_.urgency, " matched"));
+    if (rule.urgencies.set) {
+      next_part();
+      AppendCat(reason, "urgency ", facts_.urgency, " matched");
+    }
     if (!rule.jurisdictions.empty()) {
-      part(Cat("jurisdiction ", child_.jurisdiction, " is under ", *UnderPrefix(rule)));
+      next_part();
+      AppendCat(reason, "jurisdiction ", child_.jurisdiction, " is under ", *UnderPrefix(rule));
     }
     if (rule.has_age) {
-      part(Cat("age ", AgeText(age_min_, age_max_), " overlaps ", rule.age_text));
+      next_part();
+      reason += "age ";
+      AppendAge(reason, age_min_, age_max_);
+      AppendCat(reason, " overlaps ", rule.age_text);
     }
     if (rule.reporter_kinds.set) {
-      part(Cat("reporter ", facts_.reporter_kind, " matched"));
+      next_part();
+      AppendCat(reason, "reporter ", facts_.reporter_kind, " matched");
     }
     if (rule.attends_school.has_value()) {
-      part(*rule.attends_school ? "child attends school" : "child does not attend school");
+      next_part();
+      reason += *rule.attends_school ? "child attends school" : "child does not attend school";
     }
     if (reason.empty()) reason = "no conditions: matches every report";
-    return reason;
   }
 
   const Facts& facts_;
@@ -181,15 +259,52 @@ class RuleEvaluator {
   int age_max_ = 0;
 };
 
+// Fills a Decision in place: steps and targets reuse the elements (and so the string buffers)
+// the Decision already holds, and Finish() drops the ones left over.
+class DecisionBuilder {
+ public:
+  explicit DecisionBuilder(Decision& decision) : decision_(decision) {}
+
+  // The next step or target; each reference is valid until the next call of the same kind.
+  RuleStep& AddStep() { return Next(decision_.trace, steps_); }
+  RoutedTarget& AddTarget() { return Next(decision_.targets, targets_); }
+
+  bool HasDesk(const std::string& desk_id) const {
+    for (size_t i = 0; i < targets_; ++i) {
+      if (decision_.targets[i].desk_id == desk_id) return true;
+    }
+    return false;
+  }
+
+  size_t steps() const { return steps_; }
+
+  void Finish() {
+    decision_.trace.resize(steps_);
+    decision_.targets.resize(targets_);
+  }
+
+ private:
+  template <typename T>
+  static T& Next(std::vector<T>& items, size_t& used) {
+    if (used == items.size()) items.emplace_back();
+    return items[used++];
+  }
+
+  Decision& decision_;
+  size_t steps_ = 0;
+  size_t targets_ = 0;
+};
+
 // Adds the desks of one matched rule (or the safety-net centre desk) for one child.
 class TargetCollector {
  public:
-  TargetCollector(const RoutingTable& table, const CompiledTable& compiled, Decision& decision)
-      : table_(table), compiled_(compiled), decision_(decision) {}
+  TargetCollector(const RoutingTable& table, const CompiledTable& compiled,
+                  DecisionBuilder& builder)
+      : table_(table), compiled_(compiled), builder_(builder) {}
 
+  // `well_formed`: IsWellFormedJurisdiction(child.jurisdiction), worked out once per child.
   void AddRuleTargets(const Rule& rule, const CompiledRule& compiled_rule, const ChildFacts& child,
-                      int child_index) {
-    const bool well_formed = IsWellFormedJurisdiction(child.jurisdiction);
+                      int child_index, bool well_formed) {
     for (size_t i = 0; i < compiled_rule.targets.size(); ++i) {
       const CompiledTarget& target = compiled_rule.targets[i];
       int desk = target.names_desk ? target.desk
@@ -197,139 +312,141 @@ class TargetCollector {
                                    : -1;
       const bool fell_back = desk < 0;
       if (fell_back) desk = Center(child.jurisdiction, well_formed);
-      if (desk < 0 || AlreadyChosen(desk)) continue;
+      if (desk < 0 || builder_.HasDesk(table_.desks[desk].id)) continue;
       const Desk& d = table_.desks[desk];
-      RoutedTarget out;
-      out.desk_id = d.id;
-      out.desk_type = d.type;
-      out.desk_name = d.name;
-      out.rule_id = rule.id;
+      RoutedTarget& out = Fill(d, child_index, fell_back);
+      out.rule_id.assign(rule.id);
       out.ack_deadline =
           target.ack_deadline.value_or(d.ack_deadline.value_or(table_.default_ack_deadline));
-      out.fell_back_to_center = fell_back;
-      out.child_index = child_index;
       const Target& written = rule.targets[i];
+      std::string& why = out.resolution;
       if (!fell_back && target.names_desk) {
-        out.resolution = Cat("desk ", d.id, " named by the rule");
+        AssignCat(why, "desk ", d.id, " named by the rule");
       } else if (!fell_back) {
-        out.resolution = Cat("type ", written.desk_type, " resolved at ", d.jurisdiction,
-                             " for child ", child_index + 1);
+        AssignCat(why, "type ", written.desk_type, " resolved at ", d.jurisdiction, " for child ",
+                  child_index + 1);
       } else if (target.names_desk) {
-        out.resolution =
-            Cat("desk ", written.desk_id, " is not in the table; fell back to centre desk ", d.id);
+        AssignCat(why, "desk ", written.desk_id, " is not in the table; fell back to centre desk ",
+                  d.id);
       } else if (!well_formed) {
-        out.resolution = Cat("no ", written.desk_type, " desk: child jurisdiction '",
-                             child.jurisdiction, "' is malformed; fell back to centre desk ", d.id);
+        AssignCat(why, "no ", written.desk_type, " desk: child jurisdiction '", child.jurisdiction,
+                  "' is malformed; fell back to centre desk ", d.id);
       } else {
-        const std::vector<std::string> chain = JurisdictionChain(child.jurisdiction);
-        out.resolution = Cat("no ", written.desk_type, " desk from ", chain.front(), " up to ",
-                             chain.back(), "; fell back to centre desk ", d.id);
+        // The jurisdiction chain, from the child's own code up to its province.
+        const std::string_view code = child.jurisdiction;
+        AssignCat(why, "no ", written.desk_type, " desk from ", code, " up to ", code.substr(0, 2),
+                  "; fell back to centre desk ", d.id);
       }
-      decision_.targets.push_back(std::move(out));
     }
   }
 
   // For a table without a default rule: a child no rule took still reaches the centre.
-  void AddSafetyNet(const ChildFacts& child, int child_index) {
-    const int desk = Center(child.jurisdiction, IsWellFormedJurisdiction(child.jurisdiction));
-    if (desk < 0 || AlreadyChosen(desk)) return;
+  void AddSafetyNet(const ChildFacts& child, int child_index, bool well_formed) {
+    const int desk = Center(child.jurisdiction, well_formed);
+    if (desk < 0 || builder_.HasDesk(table_.desks[desk].id)) return;
     const Desk& d = table_.desks[desk];
-    RoutedTarget out;
-    out.desk_id = d.id;
-    out.desk_type = d.type;
-    out.desk_name = d.name;
+    RoutedTarget& out = Fill(d, child_index, /*fell_back=*/true);
+    out.rule_id.clear();
     out.ack_deadline = d.ack_deadline.value_or(table_.default_ack_deadline);
-    out.resolution = Cat("no rule matched child ", child_index + 1,
-                         " and the table has no default rule; fell back to centre desk ", d.id);
-    out.fell_back_to_center = true;
-    out.child_index = child_index;
-    decision_.targets.push_back(std::move(out));
+    AssignCat(out.resolution, "no rule matched child ", child_index + 1,
+              " and the table has no default rule; fell back to centre desk ", d.id);
   }
 
  private:
+  // The next target with the desk's fields set (rule, deadline and resolution are the
+  // caller's).
+  RoutedTarget& Fill(const Desk& d, int child_index, bool fell_back) {
+    RoutedTarget& out = builder_.AddTarget();
+    out.desk_id.assign(d.id);
+    out.desk_type.assign(d.type);
+    out.desk_name.assign(d.name);
+    out.fell_back_to_center = fell_back;
+    out.child_index = child_index;
+    return out;
+  }
+
   int Center(const std::string& code, bool well_formed) const {
     static const int kCenterType = DeskTypeIndex("center");
     const int desk = well_formed ? ResolveTypeIndex(compiled_, kCenterType, code) : -1;
     return desk >= 0 ? desk : compiled_.first_center;
   }
 
-  bool AlreadyChosen(int desk) const {
-    const std::string& id = table_.desks[desk].id;
-    for (const RoutedTarget& t : decision_.targets) {
-      if (t.desk_id == id) return true;
-    }
-    return false;
-  }
-
   const RoutingTable& table_;
   const CompiledTable& compiled_;
-  Decision& decision_;
+  DecisionBuilder& builder_;
 };
 
-}  // namespace
-
-namespace {
-Decision RouteImpl(const RoutingTable& table, const Facts& facts, bool indexed);
-}  // namespace
-
-Decision Route(const RoutingTable& table, const Facts& facts) {
-  return RouteImpl(table, facts, table.rules.size() > kFullTraceRules);
-}
-
-Decision RouteWithoutIndex(const RoutingTable& table, const Facts& facts) {
-  return RouteImpl(table, facts, false);
-}
-
-namespace {
-
-Decision RouteImpl(const RoutingTable& table, const Facts& facts, bool indexed) {
+void RouteImpl(const RoutingTable& table, const Facts& facts, bool indexed, Decision& decision) {
   const CompiledTable* compiled = table.compiled.get();
-  CompiledTable local;
+  std::optional<CompiledTable> local;
   if (compiled == nullptr || compiled->rules.size() != table.rules.size()) {
-    local = CompileTable(table);  // a table built by hand without BuildIndexes()
-    compiled = &local;
+    compiled = &local.emplace(CompileTable(table));  // a table built by hand: no BuildIndexes()
   }
-  Decision decision;
-  decision.table_version = table.version;
+  decision.table_version.assign(table.version);
   if (!indexed) decision.trace.reserve(facts.children.size() * table.rules.size());
-  const ReportBits bits = ToBits(facts);
-  TargetCollector collector(table, *compiled, decision);
+  const ReportBits bits(facts);
+  DecisionBuilder builder(decision);
+  TargetCollector collector(table, *compiled, builder);
 
   std::vector<uint64_t> candidates;
   for (size_t c = 0; c < facts.children.size(); ++c) {
     const ChildFacts& child = facts.children[c];
     const int child_index = static_cast<int>(c);
     const RuleEvaluator evaluator(facts, bits, child);
-    std::string matched_ids;  // rules that matched this child so far, for the default's step
-    if (indexed) Candidates(compiled->index, facts, child, candidates);
+    const bool well_formed = IsWellFormedJurisdiction(child.jurisdiction);
+    bool any_matched = false;
+    const size_t first_step = builder.steps();
+    if (indexed) Candidates(compiled->index, bits, child, candidates);
     for (size_t r = indexed ? NextCandidate(candidates, 0) : 0; r < table.rules.size();
          r = indexed ? NextCandidate(candidates, r + 1) : r + 1) {
       const Rule& rule = table.rules[r];
-      RuleStep step;
+      RuleStep& step = builder.AddStep();
       step.child_index = child_index;
-      step.rule_id = rule.id;
+      step.rule_id.assign(rule.id);
       if (rule.is_default) {
-        step.matched = matched_ids.empty();
-        step.reason = step.matched
-                          ? Cat("default: no earlier rule matched child ", c + 1)
-                          : Cat("not needed: child ", c + 1, " already matched [", matched_ids, "]");
+        step.matched = !any_matched;
+        if (step.matched) {
+          AssignCat(step.reason, "default: no earlier rule matched child ", c + 1);
+        } else {
+          AssignCat(step.reason, "not needed: child ", c + 1, " already matched [");
+          const char* separator = "";
+          for (size_t s = first_step; s + 1 < builder.steps(); ++s) {
+            if (!decision.trace[s].matched) continue;
+            AppendCat(step.reason, separator, decision.trace[s].rule_id);
+            separator = ", ";
+          }
+          step.reason += ']';
+        }
       } else {
         step.matched = evaluator.Matches(compiled->rules[r], step.reason);
       }
-      const bool matched = step.matched;
-      decision.trace.push_back(std::move(step));
-      if (!matched) continue;
-      if (!matched_ids.empty()) matched_ids += ", ";
-      matched_ids += rule.id;
-      collector.AddRuleTargets(rule, compiled->rules[r], child, child_index);
+      if (!step.matched) continue;
+      any_matched = true;
+      collector.AddRuleTargets(rule, compiled->rules[r], child, child_index, well_formed);
       if (!rule.continue_evaluation) break;
     }
-    if (matched_ids.empty()) collector.AddSafetyNet(child, child_index);
+    if (!any_matched) collector.AddSafetyNet(child, child_index, well_formed);
   }
-  return decision;
+  builder.Finish();
 }
 
 }  // namespace
+
+Decision Route(const RoutingTable& table, const Facts& facts) {
+  Decision decision;
+  RouteImpl(table, facts, table.rules.size() > kFullTraceRules, decision);
+  return decision;
+}
+
+void RouteInto(const RoutingTable& table, const Facts& facts, Decision& out) {
+  RouteImpl(table, facts, table.rules.size() > kFullTraceRules, out);
+}
+
+Decision RouteWithoutIndex(const RoutingTable& table, const Facts& facts) {
+  Decision decision;
+  RouteImpl(table, facts, false, decision);
+  return decision;
+}
 
 }  // namespace hotline::router
 

@@ -37,6 +37,8 @@ struct RoutedTarget {
   std::string resolution;
   bool fell_back_to_center = false;
   int child_index = 0;           // the child whose facts chose it (0-based; texts say "child 1")
+
+  bool operator==(const RoutedTarget&) const = default;
 };
 
 struct RuleStep {
@@ -46,6 +48,8 @@ struct RuleStep {
   // Match: what matched ("categories [begging] matched; urgency urgent matched").
   // No match: the first failing condition ("urgency routine is not in [immediate_danger]").
   std::string reason;
+
+  bool operator==(const RuleStep&) const = default;
 };
 
 struct Decision {
@@ -55,6 +59,8 @@ struct Decision {
   std::vector<RoutedTarget> targets;
   // Every rule considered, per child, in evaluation order.
   std::vector<RuleStep> trace;
+
+  bool operator==(const Decision&) const = default;
 };
 
 // Evaluates the rules for every child in turn: rules in order, stopping after the first
@@ -65,6 +71,11 @@ struct Decision {
 // urgency and jurisdictions leaves only the rules that can match, and the trace lists those
 // (the others could not have matched). Smaller tables trace every rule with its reason.
 Decision Route(const RoutingTable& table, const Facts& facts);
+
+// Route() into `out`, replacing what it held but keeping its strings' and vectors' buffers: a
+// caller that routes report after report with one Decision (the server keeps one per thread)
+// allocates almost nothing once the buffers have grown. The result equals Route()'s.
+void RouteInto(const RoutingTable& table, const Facts& facts, Decision& out);
 
 // The same decision by scanning every rule (the trace lists every rule). For tests that
 // check the index changes nothing, and for the benchmark's comparison.

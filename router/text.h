@@ -4,6 +4,7 @@
 // `"literal" + std::string`.)
 #pragma once
 
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -14,9 +15,19 @@ namespace text_internal {
 
 inline std::string_view Piece(std::string_view s) { return s; }
 
+// An integer's decimal digits, held without a heap allocation.
+struct IntPiece {
+  char digits[24];
+  size_t size;
+  operator std::string_view() const { return {digits, size}; }
+};
+
 template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int>>>
-std::string Piece(Int n) {
-  return std::to_string(n);
+IntPiece Piece(Int n) {
+  IntPiece piece;
+  piece.size =
+      static_cast<size_t>(std::to_chars(piece.digits, piece.digits + 24, n).ptr - piece.digits);
+  return piece;
 }
 
 template <typename... Views>
@@ -33,6 +44,29 @@ std::string CatViews(const Views&... views) {
 template <typename... Parts>
 std::string Cat(const Parts&... parts) {
   return text_internal::CatViews(text_internal::Piece(parts)...);
+}
+
+namespace text_internal {
+
+template <typename... Views>
+void AppendViews(std::string& out, const Views&... views) {
+  out.reserve(out.size() + (std::string_view(views).size() + ... + 0));
+  (out.append(std::string_view(views)), ...);
+}
+
+}  // namespace text_internal
+
+// Appends like Cat() into `out`, keeping its buffer: Route() fills a reused Decision this way.
+template <typename... Parts>
+void AppendCat(std::string& out, const Parts&... parts) {
+  text_internal::AppendViews(out, text_internal::Piece(parts)...);
+}
+
+// Replaces `out` with Cat(parts...), reusing its buffer.
+template <typename... Parts>
+void AssignCat(std::string& out, const Parts&... parts) {
+  out.clear();
+  AppendCat(out, parts...);
 }
 
 inline std::string Join(const std::vector<std::string>& items, std::string_view separator) {

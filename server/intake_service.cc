@@ -36,7 +36,10 @@ grpc::ServerUnaryReactor* IntakeService::SubmitReport(grpc::CallbackServerContex
   if (absl::Status s = ValidateSubmitReport(*request, table); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
-  const router::Decision decision = router::Route(table, ToFacts(request->report()));
+  // One Decision per gRPC thread, reused report after report: routing then allocates almost
+  // nothing (issue 6). ToNewCase copies what it needs before the thread takes another call.
+  thread_local router::Decision decision;
+  router::RouteInto(table, ToFacts(request->report()), decision);
   storage::NewCase new_case = ToNewCase(*request, decision, caller->principal.name);
   new_case.routing_table_version = active.version;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

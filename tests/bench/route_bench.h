@@ -11,7 +11,8 @@
 namespace hotline::bench {
 
 struct RouteFigures {
-  double decisions_per_second = 0;
+  double decisions_per_second = 0;        // router::RouteInto() with a reused Decision (the server)
+  double fresh_decisions_per_second = 0;  // router::Route(), a new Decision per call
   double mean_trace_steps = 0;  // rule steps per decision (the linear scan's length)
   double mean_targets = 0;
   double load_seconds = 0;  // ParseRoutingTable (parse, check, compile)

@@ -157,6 +157,27 @@ TEST_CASE("the default table routes each case to exactly the expected desks", "[
   }
 }
 
+TEST_CASE("RouteInto a reused Decision decides exactly as Route", "[default]") {
+  // The server routes every report into one Decision per thread. Each case, in both orders,
+  // follows one with more or fewer steps, desks and children (two children: twice the steps),
+  // so leftovers of the previous decision would show.
+  std::vector<Case> cases = Cases();
+  const std::vector<Case> forward = cases;
+  cases.insert(cases.end(), forward.rbegin(), forward.rend());
+  Decision reused;
+  size_t shrank = 0;
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const size_t steps_before = reused.trace.size();
+    RouteInto(DefaultTable(), c.facts, reused);
+    const Decision fresh = Route(DefaultTable(), c.facts);
+    CHECK(reused == fresh);
+    CHECK(DeskIds(reused) == c.desks);
+    if (reused.trace.size() < steps_before) ++shrank;
+  }
+  CHECK(shrank >= 2);
+}
+
 TEST_CASE("the default table resolves types up the jurisdiction chain", "[default]") {
   const Decision d = Route(DefaultTable(), Report({"vagrancy"}, "routine", {Child(kJianwai1)}));
   const RoutedTarget& police = TargetFor(d, "police-110105");

@@ -98,16 +98,19 @@ void Candidates(const RuleIndex& index, const ReportBits& bits, const ChildFacts
     for (size_t k = 0; k < n; ++k) word |= (*categories[k])[w];
     return word & urgency[w];
   };
+  // The same for the rules without jurisdictions, a bitset at a time: (A | B) & U & J is
+  // (A & U & J) | (B & U & J), so each category is one loop the compiler vectorizes.
   out.resize(index.words);
-  if (n == 1) {  // the usual report: one category, a loop the compiler vectorizes
-    const size_t c = static_cast<size_t>(categories[0] - index.by_category.data());
-    const uint64_t* allowed = index.category_allowed[c].data();
+  const uint64_t* first =
+      n == 0 ? index.no_category.data()
+             : index.category_allowed[categories[0] - index.by_category.data()].data();
+  for (size_t w = 0; w < index.words; ++w) {
+    out[w] = first[w] & urgency[w] & index.no_jurisdiction[w];
+  }
+  for (size_t k = 1; k < n; ++k) {
+    const uint64_t* category = categories[k]->data();
     for (size_t w = 0; w < index.words; ++w) {
-      out[w] = allowed[w] & urgency[w] & index.no_jurisdiction[w];
-    }
-  } else {
-    for (size_t w = 0; w < index.words; ++w) {
-      out[w] = category_and_urgency(w) & index.no_jurisdiction[w];
+      out[w] |= category[w] & urgency[w] & index.no_jurisdiction[w];
     }
   }
   // And rules whose jurisdictions include a prefix of the child's code (short lists).

@@ -281,7 +281,7 @@ void AddWhere(const Measurements& m, int top, Results* results) {
     const std::vector<std::pair<std::string, double>> steps = {
         {"auth: Store::Authenticate", b.auth_us},
         {"validate: CheckParsed + ValidateSubmitReport", b.validate_us},
-        {"route: Route() default table", b.route_us},
+        {"route: ToFacts + RouteInto() default table", b.route_us},
         {"map: ToFacts + ToNewCase (serialize, SHA-256, trace)", b.map_us},
         {"reply: ToCaseProto + serialize", b.reply_us},
         {"log: one spdlog line", b.log_us},

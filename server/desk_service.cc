@@ -70,6 +70,23 @@ std::vector<std::string> OpenDesks(const storage::CaseRecord& c) {
   return desks;
 }
 
+// The shape every desk action shares: the caller is an agency or a supervisor, the request
+// parses and passes `validate`, and the assignment is one the caller may see. `act(name,
+// assignment)` does the work and fills the response; the call is logged against the case.
+template <typename Request, typename Validate, typename Act>
+grpc::ServerUnaryReactor* DeskAction(const ServiceDeps& deps, grpc::CallbackServerContext* context,
+                                     std::string_view rpc, const Request& request,
+                                     Validate validate, Act act) {
+  auto caller = deps.auth->Check(*context, kActors, rpc);
+  if (!caller.ok()) return FinishCall(context, rpc, "-", "", caller.status());
+  const std::string& name = caller->principal.name;
+  if (absl::Status s = CheckParsed(request); !s.ok()) return FinishCall(context, rpc, name, "", s);
+  if (absl::Status s = validate(request); !s.ok()) return FinishCall(context, rpc, name, "", s);
+  auto a = LoadVisibleAssignment(*deps.store, *caller, request.assignment_id());
+  if (!a.ok()) return FinishCall(context, rpc, name, "", a.status());
+  return FinishCall(context, rpc, name, a->case_number, act(name, *a));
+}
+
 }  // namespace
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssignments(
@@ -187,120 +204,89 @@ grpc::ServerUnaryReactor* DeskService::GetAssignment(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* DeskService::Acknowledge(grpc::CallbackServerContext* context,
                                                    const v1::AcknowledgeRequest* request,
                                                    v1::AssignmentChange* response) {
-  static constexpr std::string_view kRpc = "Acknowledge";
-  auto caller = deps_.auth->Check(*context, kActors, kRpc);
-  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
-  const std::string& name = caller->principal.name;
-  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
-  if (absl::Status s = ValidateAssignmentId(request->assignment_id()); !s.ok()) {
-    return FinishCall(context, kRpc, name, "", s);
-  }
-  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
-  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
-  auto change = deps_.store->AcknowledgeAssignment(a->id, name);
-  if (change.ok()) FillChange(*change, response);
-  return FinishCall(context, kRpc, name, a->case_number, change.status());
+  const auto validate = [](const v1::AcknowledgeRequest& r) {
+    return ValidateAssignmentId(r.assignment_id());
+  };
+  return DeskAction(deps_, context, "Acknowledge", *request, validate,
+                    [&](const std::string& name, const storage::AssignmentRecord& a) {
+                      auto change = deps_.store->AcknowledgeAssignment(a.id, name);
+                      if (change.ok()) FillChange(*change, response);
+                      return change.status();
+                    });
 }
 
 grpc::ServerUnaryReactor* DeskService::PostUpdate(grpc::CallbackServerContext* context,
                                                   const v1::PostUpdateRequest* request,
                                                   v1::AssignmentUpdate* response) {
-  static constexpr std::string_view kRpc = "PostUpdate";
-  auto caller = deps_.auth->Check(*context, kActors, kRpc);
-  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
-  const std::string& name = caller->principal.name;
-  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
-  if (absl::Status s = ValidatePostUpdate(*request); !s.ok()) {
-    return FinishCall(context, kRpc, name, "", s);
-  }
-  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
-  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
-  const std::string kind = proto::ShortName(request->kind());
-  auto event = deps_.store->PostAssignmentUpdate(a->id, name, kind, request->text());
-  if (event.ok()) *response = ToUpdateProto(*event, a->id, kind);
-  return FinishCall(context, kRpc, name, a->case_number, event.status());
+  return DeskAction(deps_, context, "PostUpdate", *request, ValidatePostUpdate,
+                    [&](const std::string& name, const storage::AssignmentRecord& a) {
+                      const std::string kind = proto::ShortName(request->kind());
+                      auto event =
+                          deps_.store->PostAssignmentUpdate(a.id, name, kind, request->text());
+                      if (event.ok()) *response = ToUpdateProto(*event, a.id, kind);
+                      return event.status();
+                    });
 }
 
 grpc::ServerUnaryReactor* DeskService::Decline(grpc::CallbackServerContext* context,
                                                const v1::DeclineRequest* request,
                                                v1::AssignmentChange* response) {
-  static constexpr std::string_view kRpc = "Decline";
-  auto caller = deps_.auth->Check(*context, kActors, kRpc);
-  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
-  const std::string& name = caller->principal.name;
-  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
-  if (absl::Status s = ValidateDecline(*request); !s.ok()) {
-    return FinishCall(context, kRpc, name, "", s);
-  }
-  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
-  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
-  auto c = deps_.store->GetCase(a->case_number);
-  if (!c.ok()) return FinishCall(context, kRpc, name, a->case_number, c.status());
-  // Re-route: the next target of the rule that chose this desk, else the centre desk. The
-  // store re-checks the assignment's status inside its transaction.
-  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-  std::optional<router::RoutedTarget> next = router::NextTargetAfterDecline(
-      *table, a->rule_id, a->desk_id, c->jurisdictions, OpenDesks(*c));
-  storage::NewAssignment successor;
-  if (next) successor = ToNewAssignment(*next);
-  auto change =
-      deps_.store->HandOffAssignment(a->id, name, "declined", request->reason(), successor);
-  if (change.ok()) FillChange(*change, response);
-  return FinishCall(context, kRpc, name, a->case_number, change.status());
+  return DeskAction(
+      deps_, context, "Decline", *request, ValidateDecline,
+      [&](const std::string& name, const storage::AssignmentRecord& a) -> absl::Status {
+        auto c = deps_.store->GetCase(a.case_number);
+        if (!c.ok()) return c.status();
+        // Re-route: the next target of the rule that chose this desk, else the centre desk.
+        // The store re-checks the assignment's status inside its transaction.
+        const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+        std::optional<router::RoutedTarget> next = router::NextTargetAfterDecline(
+            *table, a.rule_id, a.desk_id, c->jurisdictions, OpenDesks(*c));
+        storage::NewAssignment successor;
+        if (next) successor = ToNewAssignment(*next);
+        auto change =
+            deps_.store->HandOffAssignment(a.id, name, "declined", request->reason(), successor);
+        if (change.ok()) FillChange(*change, response);
+        return change.status();
+      });
 }
 
 grpc::ServerUnaryReactor* DeskService::Transfer(grpc::CallbackServerContext* context,
                                                 const v1::TransferRequest* request,
                                                 v1::AssignmentChange* response) {
-  static constexpr std::string_view kRpc = "Transfer";
-  auto caller = deps_.auth->Check(*context, kActors, kRpc);
-  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
-  const std::string& name = caller->principal.name;
-  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
-  if (absl::Status s = ValidateTransfer(*request); !s.ok()) {
-    return FinishCall(context, kRpc, name, "", s);
-  }
-  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
-  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
-  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-  const router::Desk* to = table->FindDesk(request->to_desk_id());
-  if (to == nullptr) {
-    return FinishCall(context, kRpc, name, a->case_number,
-                      absl::InvalidArgumentError(fmt::format(
-                          "to_desk_id: unknown desk '{}' (not in routing table {})",
-                          request->to_desk_id(), table->version)));
-  }
-  if (to->id == a->desk_id) {
-    return FinishCall(context, kRpc, name, a->case_number,
-                      absl::InvalidArgumentError(fmt::format(
-                          "to_desk_id: '{}' is the assignment's own desk", to->id)));
-  }
-  storage::NewAssignment successor = DeskAssignment(
-      *table, *to, a->rule_id,
-      fmt::format("transferred from {} by {} (assignment {})", a->desk_id, name, a->id));
-  auto change =
-      deps_.store->HandOffAssignment(a->id, name, "transferred", request->reason(), successor);
-  if (change.ok()) FillChange(*change, response);
-  return FinishCall(context, kRpc, name, a->case_number, change.status());
+  return DeskAction(
+      deps_, context, "Transfer", *request, ValidateTransfer,
+      [&](const std::string& name, const storage::AssignmentRecord& a) -> absl::Status {
+        const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
+        const router::Desk* to = table->FindDesk(request->to_desk_id());
+        if (to == nullptr) {
+          return absl::InvalidArgumentError(
+              fmt::format("to_desk_id: unknown desk '{}' (not in routing table {})",
+                          request->to_desk_id(), table->version));
+        }
+        if (to->id == a.desk_id) {
+          return absl::InvalidArgumentError(
+              fmt::format("to_desk_id: '{}' is the assignment's own desk", to->id));
+        }
+        storage::NewAssignment successor = DeskAssignment(
+            *table, *to, a.rule_id,
+            fmt::format("transferred from {} by {} (assignment {})", a.desk_id, name, a.id));
+        auto change =
+            deps_.store->HandOffAssignment(a.id, name, "transferred", request->reason(), successor);
+        if (change.ok()) FillChange(*change, response);
+        return change.status();
+      });
 }
 
 grpc::ServerUnaryReactor* DeskService::Resolve(grpc::CallbackServerContext* context,
                                                const v1::ResolveRequest* request,
                                                v1::AssignmentChange* response) {
-  static constexpr std::string_view kRpc = "Resolve";
-  auto caller = deps_.auth->Check(*context, kActors, kRpc);
-  if (!caller.ok()) return FinishCall(context, kRpc, "-", "", caller.status());
-  const std::string& name = caller->principal.name;
-  if (absl::Status s = CheckParsed(*request); !s.ok()) return FinishCall(context, kRpc, name, "", s);
-  if (absl::Status s = ValidateResolve(*request); !s.ok()) {
-    return FinishCall(context, kRpc, name, "", s);
-  }
-  auto a = LoadVisibleAssignment(*deps_.store, *caller, request->assignment_id());
-  if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
-  auto change =
-      deps_.store->ResolveAssignment(a->id, name, request->outcome(), request->summary());
-  if (change.ok()) FillChange(*change, response);
-  return FinishCall(context, kRpc, name, a->case_number, change.status());
+  return DeskAction(deps_, context, "Resolve", *request, ValidateResolve,
+                    [&](const std::string& name, const storage::AssignmentRecord& a) {
+                      auto change = deps_.store->ResolveAssignment(a.id, name, request->outcome(),
+                                                                   request->summary());
+                      if (change.ok()) FillChange(*change, response);
+                      return change.status();
+                    });
 }
 
 }  // namespace hotline::server

@@ -5,7 +5,8 @@ import unittest
 
 import grpc
 
-from harness import Server, case_pb2, intake_pb2, metadata, sample_report, submit_request
+from harness import (Server, case_pb2, desk_pb2, intake_pb2, metadata, sample_report,
+                     submit_request)
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 SUBMIT_PATH = "/hotline.v1.Intake/SubmitReport"
@@ -194,6 +195,42 @@ class BadRequestTest(unittest.TestCase):
         req = intake_pb2.GetCaseRequest(case_number=missing_number)
         missing = self.refused(call, grpc.StatusCode.NOT_FOUND, missing_number)
         self.assertEqual(hidden.replace(other.case_number, "N"), missing.replace(missing_number, "N"))
+
+    # --- desk actions -------------------------------------------------------------------
+
+    def test_desk_actions_check_their_fields_before_the_assignment(self):
+        # Each desk action through the real server: a bad field is INVALID_ARGUMENT naming it,
+        # and the assignment (the agency's own, pending) is left as it was.
+        desk = self.server.desk()
+        aid = next(a.id for a in self.case.assignments if a.desk_id == "police-110105")
+        calls = {
+            "Acknowledge": (desk.Acknowledge, desk_pb2.AcknowledgeRequest(assignment_id=0),
+                            "assignment_id"),
+            "PostUpdate": (desk.PostUpdate,
+                           desk_pb2.PostUpdateRequest(
+                               assignment_id=aid, kind=desk_pb2.UPDATE_KIND_INVESTIGATION_FINDING,
+                               text=""),
+                           "text"),
+            "Decline": (desk.Decline, desk_pb2.DeclineRequest(assignment_id=aid, reason=""),
+                        "reason"),
+            "Decline, no id": (desk.Decline,
+                               desk_pb2.DeclineRequest(assignment_id=-5, reason="not ours"),
+                               "assignment_id"),
+            "Transfer": (desk.Transfer,
+                         desk_pb2.TransferRequest(assignment_id=aid, to_desk_id="", reason="x"),
+                         "to_desk_id"),
+            "Resolve": (desk.Resolve,
+                        desk_pb2.ResolveRequest(assignment_id=aid, outcome="", summary="done"),
+                        "outcome"),
+        }
+        for name, (rpc, request, field) in calls.items():
+            with self.subTest(name):
+                call = lambda: rpc(request, metadata=metadata(self.agency), timeout=10)  # noqa
+                self.refused(call, INVALID, field)
+        case = self.intake.GetCase(intake_pb2.GetCaseRequest(case_number=self.case.case_number),
+                                   metadata=metadata(self.op), timeout=10)
+        status = next(a.status for a in case.assignments if a.id == aid)
+        self.assertEqual(status, case_pb2.ASSIGNMENT_STATUS_PENDING)
 
     # --- reading ------------------------------------------------------------------------
 

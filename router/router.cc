@@ -39,12 +39,7 @@ struct ReportBits {
     reporter_kind_index = ReporterKindIndex(facts.reporter_kind);
     reporter_kind = Bit(reporter_kind_index);
     if (categories_prefix.empty()) {  // several categories, or one outside the vocabulary
-      prefix_storage = "categories [";
-      for (size_t i = 0; i < facts.categories.size(); ++i) {
-        if (i > 0) prefix_storage += ", ";
-        prefix_storage += facts.categories[i];
-      }
-      prefix_storage += ']';
+      prefix_storage = Cat("categories ", BracketList(facts.categories));
       categories_prefix = prefix_storage;
     }
   }

@@ -31,24 +31,6 @@ IntPiece Piece(Int n) {
 }
 
 template <typename... Views>
-std::string CatViews(const Views&... views) {
-  std::string out;
-  out.reserve((std::string_view(views).size() + ... + 0));
-  (out.append(std::string_view(views)), ...);
-  return out;
-}
-
-}  // namespace text_internal
-
-// Cat("desk ", id, " at line ", 12).
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  return text_internal::CatViews(text_internal::Piece(parts)...);
-}
-
-namespace text_internal {
-
-template <typename... Views>
 void AppendViews(std::string& out, const Views&... views) {
   out.reserve(out.size() + (std::string_view(views).size() + ... + 0));
   (out.append(std::string_view(views)), ...);
@@ -60,6 +42,14 @@ void AppendViews(std::string& out, const Views&... views) {
 template <typename... Parts>
 void AppendCat(std::string& out, const Parts&... parts) {
   text_internal::AppendViews(out, text_internal::Piece(parts)...);
+}
+
+// Cat("desk ", id, " at line ", 12).
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  AppendCat(out, parts...);
+  return out;
 }
 
 // Replaces `out` with Cat(parts...), reusing its buffer.

@@ -5,8 +5,8 @@ import unittest
 
 import grpc
 
-from harness import (Server, case_pb2, desk_pb2, intake_pb2, metadata, sample_report,
-                     submit_request)
+from harness import (Server, admin_pb2, case_pb2, desk_pb2, intake_pb2, metadata,
+                     sample_report, submit_request)
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 SUBMIT_PATH = "/hotline.v1.Intake/SubmitReport"
@@ -231,6 +231,44 @@ class BadRequestTest(unittest.TestCase):
                                    metadata=metadata(self.op), timeout=10)
         status = next(a.status for a in case.assignments if a.id == aid)
         self.assertEqual(status, case_pb2.ASSIGNMENT_STATUS_PENDING)
+
+    def test_every_service_checks_the_fields_it_is_sent(self):
+        # One bad field per call, through the real server: the service's own validation
+        # answers INVALID_ARGUMENT naming the field, before any lookup or write. Each field is
+        # one only the service checks (a malformed case number would otherwise be NOT_FOUND),
+        # so the test fails if a service stops calling its validator.
+        desk, admin = self.server.desk(), self.server.admin()
+        inquiry = case_pb2.Inquiry(channel=case_pb2.CHANNEL_PHONE, topic="guardianship",
+                                   question="", answer="the civil affairs office explains it")
+        calls = [
+            ("SubmitInquiry", self.op, "inquiry.question", self.intake.SubmitInquiry,
+             intake_pb2.SubmitInquiryRequest(request_id="bad-inquiry-1", inquiry=inquiry)),
+            ("AddNote", self.op, "case_number", self.intake.AddNote,
+             intake_pb2.AddNoteRequest(case_number="HL-26-1", text="called back")),
+            ("CloseCase", self.sup, "case_number", self.intake.CloseCase,
+             intake_pb2.CloseCaseRequest(case_number="HL-26-1", outcome="referred")),
+            ("GetCaseHistory", self.sup, "case_number", self.intake.GetCaseHistory,
+             intake_pb2.GetCaseHistoryRequest(case_number="HL-26-1")),
+            ("ReopenCase", self.sup, "case_number", self.intake.ReopenCase,
+             intake_pb2.ReopenCaseRequest(case_number="HL-26-1", reason="the child is back")),
+            ("RecordFeedback", self.op, "case_number", self.intake.RecordFeedback,
+             intake_pb2.RecordFeedbackRequest(case_number="HL-26-1", note="told the caller")),
+            ("ListCaseAccess", self.sup, "case_number", self.intake.ListCaseAccess,
+             intake_pb2.ListCaseAccessRequest(case_number="case 1")),
+            ("ExplainRoute", self.sup, "report.categories", admin.ExplainRoute,
+             admin_pb2.ExplainRouteRequest(report=sample_report(categories=()))),
+            ("ListAssignments", self.agency, "page_size", desk.ListAssignments,
+             desk_pb2.ListAssignmentsRequest(page_size=501)),
+            ("GetAssignment", self.agency, "assignment_id", desk.GetAssignment,
+             desk_pb2.GetAssignmentRequest(assignment_id=0)),
+            ("WatchAssignments", self.agency, "heartbeat_seconds",
+             lambda req, **kw: next(desk.WatchAssignments(req, **kw)),
+             desk_pb2.WatchAssignmentsRequest(heartbeat_seconds=301)),
+        ]
+        for name, token, field, rpc, request in calls:
+            with self.subTest(name):
+                call = lambda: rpc(request, metadata=metadata(token), timeout=10)  # noqa
+                self.refused(call, INVALID, field)
 
     # --- reading ------------------------------------------------------------------------
 

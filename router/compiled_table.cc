@@ -1,6 +1,5 @@
 #include "router/compiled_table.h"
 
-#include <algorithm>
 #include <array>
 #include <utility>
 

@@ -1,11 +1,11 @@
 #include "server/hotline_server.h"
 
+#include <absl/synchronization/mutex.h>
+#include <fmt/format.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
-
-#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
@@ -16,11 +16,12 @@
 #include "server/auth.h"
 #include "server/desk_service.h"
 #include "server/escalator.h"
+#include "server/intake_service.h"
 #include "server/limits.h"
 #include "server/retention.h"
-#include "server/intake_service.h"
 #include "server/routing_admin.h"
 #include "server/routing_snapshot.h"
+#include "storage/sqlite_util.h"
 #include "storage/store.h"
 
 namespace hotline::server {
@@ -109,6 +110,11 @@ HotlineServer::HotlineServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 HotlineServer::~HotlineServer() { Shutdown(std::chrono::seconds(0)); }
 
 int HotlineServer::port() const { return impl_->port; }
+
+void ConfigureProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  storage::sqlite::ConfigureLibrary();
+}
 
 absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const ServerConfig& config) {
   auto impl = std::make_unique<Impl>();

@@ -257,6 +257,7 @@ int RevokeToken(const ServerConfig& config, const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hotline::server::ConfigureProcess();
   spdlog::set_default_logger(spdlog::stderr_logger_mt("hotlined"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   Flags flags;

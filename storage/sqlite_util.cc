@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <unordered_map>
 #include <utility>
 
@@ -179,10 +180,20 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+void ConfigureLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE when the library is already initialized (something opened a database
+    // first): it then keeps its defaults, which are correct, only slower.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 // --- Connection ----------------------------------------------------------------------
 
 absl::StatusOr<Connection> Connection::Open(const std::string& path,
                                             const ConnectionOptions& options) {
+  ConfigureLibrary();
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -218,6 +229,7 @@ absl::StatusOr<Connection> Connection::Open(const std::string& path,
 }
 
 absl::StatusOr<Connection> Connection::OpenReadOnly(const std::string& path) {
+  ConfigureLibrary();
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   Connection db(raw);

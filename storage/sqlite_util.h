@@ -28,6 +28,12 @@ class StatementCache;
 // when given, its error message (never bound values) is appended.
 absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
 
+// Process-wide SQLite settings, applied once before the library's first use (Connection::Open
+// calls it; a program that also uses SQLite directly calls it first). It turns off SQLite's
+// memory statistics, which nothing here reads: with them on, every allocation and free takes
+// one global mutex that the writer, the readers and the checkpointer all share.
+void ConfigureLibrary();
+
 // A prepared statement. Bind errors are remembered and reported by the next Step/Run.
 // Parameter and column indexes: parameters from 1, columns from 0, as in SQLite. When it
 // came from its connection's cache, destruction resets it and hands it back for reuse.

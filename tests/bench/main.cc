@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "router/loader.h"
+#include "server/hotline_server.h"
 #include "tests/bench/breakdown.h"
 #include "tests/bench/figures.h"
 #include "tests/bench/machine.h"
@@ -126,6 +127,7 @@ int Run(BenchOptions o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hotline::server::ConfigureProcess();  // as hotlined does, before the echo ceiling and SQLite's
   NameThisThread("bench-main");
   BenchOptions o;
   const std::string bin = BinaryDir();

@@ -162,7 +162,16 @@ ALTER TABLE cases ADD COLUMN reopened_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX cases_closed ON cases(closed_ms) WHERE closed_ms IS NOT NULL AND purged_ms IS NULL;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Migration 5: one index fewer for every assignment a report writes (issue 6). Two indexes
+// led with desk_id: (desk_id, case_id) from migration 1 and (desk_id, id) from migration 2.
+// The second serves every query the first did: a desk's assignment list in id order, and
+// the case list's desk filter (which looks case_id up by rowid).
+constexpr const char* kMigration5 = R"sql(
+DROP INDEX assignments_desk;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                       kMigration5};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

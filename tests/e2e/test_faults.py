@@ -93,11 +93,12 @@ class FaultsTest(unittest.TestCase):
         server = self.start_server(parent_dir=disk)
         first = self.submit(server)
         filler = os.path.join(disk, "filler")
-        with open(filler, "wb") as f:
+        # Unbuffered: a buffered file would keep the part of its last block that did not
+        # fit and raise ENOSPC again from close().
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)
-                    f.flush()
             except OSError:
                 pass  # the disk is full
         # Enough reports to need a new page of the WAL.

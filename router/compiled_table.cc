@@ -70,8 +70,19 @@ int ReporterKindIndex(std::string_view name) {
   return kIndex.Find(name);
 }
 
+void AppendBracketList(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += items[i];
+  }
+  out += ']';
+}
+
 std::string BracketList(const std::vector<std::string>& items) {
-  return Cat("[", Join(items, ", "), "]");
+  std::string out;
+  AppendBracketList(out, items);
+  return out;
 }
 
 namespace {

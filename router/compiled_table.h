@@ -22,8 +22,10 @@ int UrgencyIndex(std::string_view name);
 int DeskTypeIndex(std::string_view name);
 int ReporterKindIndex(std::string_view name);
 
-// "[a, b, c]".
+// "[a, b, c]"; the Append form adds it to `out` in place (Route() builds a several-category
+// prefix with it on every such report).
 std::string BracketList(const std::vector<std::string>& items);
+void AppendBracketList(std::string& out, const std::vector<std::string>& items);
 
 // Hash tables keyed by jurisdiction code, looked up by string_view without building a string
 // (Route() looks up every prefix of a child's code: a hash probe is cheaper than a tree walk of

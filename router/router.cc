@@ -39,7 +39,8 @@ struct ReportBits {
     reporter_kind_index = ReporterKindIndex(facts.reporter_kind);
     reporter_kind = Bit(reporter_kind_index);
     if (categories_prefix.empty()) {  // several categories, or one outside the vocabulary
-      prefix_storage = Cat("categories ", BracketList(facts.categories));
+      prefix_storage = "categories ";
+      AppendBracketList(prefix_storage, facts.categories);
       categories_prefix = prefix_storage;
     }
   }

@@ -778,6 +778,19 @@ TEST_CASE("ListDeskEvents returns a desk's events in seq order after a point, up
   CHECK(Seqs(list({"police-110105", "school-110105"}, 0, 2)) == std::vector<int64_t>{3, 7});
   CHECK(list({"police-110105"}, 9, 100).empty());
   CHECK(list({"nobody"}, 0, 100).empty());
+  // A desk named twice is read once.
+  CHECK(Seqs(list({"police-110105", "school-110105", "police-110105"}, 0, 100)) ==
+        std::vector<int64_t>{3, 7, 8, 9});
+  // More desks than one statement reads (100): the parts are merged in seq order and limited.
+  // In name order, edu and police fall in the first part and school in the second.
+  std::vector<std::string> many;
+  for (int i = 0; i < 150; ++i) many.push_back("q-desk-" + std::to_string(i));
+  many[20] = "school-110105";
+  many[140] = "police-110105";
+  many[149] = "edu-110105";
+  CHECK(Seqs(list(many, 0, 100)) == std::vector<int64_t>{3, 4, 7, 8, 9});
+  CHECK(Seqs(list(many, 0, 3)) == std::vector<int64_t>{3, 4, 7});
+  CHECK(Seqs(list(many, 4, 2)) == std::vector<int64_t>{7, 8});
 
   CHECK(store.ListDeskEvents({}, 0, 10).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(store.ListDeskEvents({"police-110105"}, 0, 0).status().code() ==

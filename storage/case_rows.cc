@@ -1,9 +1,12 @@
 #include "storage/case_rows.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <variant>
 
+#include "storage/desk_ranges.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -185,39 +188,55 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
     return absl::InvalidArgumentError(Concat("page_size must be 1..1000, got ", page_size));
   }
   if (filter.desk_ids.empty()) return absl::InvalidArgumentError("desk_ids is required");
-  std::vector<std::string> texts;
-  const auto list = [&](const std::vector<std::string>& values) {
-    std::string out;
-    for (const std::string& v : values) {
-      texts.push_back(v);
-      AppendTo(&out, out.empty() ? "" : ", ", "?", texts.size());
+  // One range of assignments_desk_id per desk, newest first, merged (desk_ranges.h). An
+  // agency with two desks of 250,000 assignments each waited 1.7 s per page with the IN-list
+  // form on the benchmark's 1,000,000 cases.
+  // ?1 the id bound, ?2 the rows wanted, then the statuses, then the desks.
+  std::string arm =
+      "SELECT id FROM assignments INDEXED BY assignments_desk_id WHERE desk_id = ?D AND id < ?1";
+  int param = 3;
+  if (!filter.statuses.empty()) {
+    arm += " AND status IN (";
+    for (size_t i = 0; i < filter.statuses.size(); ++i) {
+      AppendTo(&arm, i == 0 ? "" : ", ", "?", param++);
     }
-    return out;
-  };
-  std::string sql = Concat("SELECT ", kAssignmentColumns,
-                           " FROM assignments a JOIN cases c ON c.id = a.case_id "
-                           "WHERE a.desk_id IN (",
-                           list(filter.desk_ids), ")");
-  if (!filter.statuses.empty()) AppendTo(&sql, " AND a.status IN (", list(filter.statuses), ")");
-  const int id_param = static_cast<int>(texts.size()) + 1;
-  if (before_id > 0) AppendTo(&sql, " AND a.id < ?", id_param);
-  AppendTo(&sql, " ORDER BY a.id DESC LIMIT ?", id_param + 1);
-  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  for (size_t i = 0; i < texts.size(); ++i) stmt->BindText(static_cast<int>(i) + 1, texts[i]);
-  if (before_id > 0) stmt->BindInt(id_param, before_id);
-  stmt->BindInt(id_param + 1, page_size + 1);
-  AssignmentPage page;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (static_cast<int>(page.assignments.size()) == page_size) {
-      page.next_before_id = page.assignments.back().id;
-      break;
-    }
-    page.assignments.push_back(AssignmentFromRow(*stmt));
+    arm += ")";
   }
+  const int64_t below = before_id > 0 ? before_id : std::numeric_limits<int64_t>::max();
+  const int wanted = page_size + 1;  // one more tells whether a next page exists
+  const std::vector<std::vector<std::string>> parts = DeskParts(filter.desk_ids);
+  std::vector<AssignmentRecord> rows;
+  for (const std::vector<std::string>& part : parts) {
+    absl::StatusOr<sqlite::Statement> stmt =
+        db.Prepare(Concat("WITH picked(id) AS (", DeskArms(arm, part.size(), param),
+                          " ORDER BY 1 DESC LIMIT ?2) SELECT ", kAssignmentColumns,
+                          " FROM picked p JOIN assignments a ON a.id = p.id JOIN cases c ON c.id = "
+                          "a.case_id ORDER BY a.id DESC"));
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, below).BindInt(2, wanted);
+    for (size_t i = 0; i < filter.statuses.size(); ++i) {
+      stmt->BindText(3 + static_cast<int>(i), filter.statuses[i]);
+    }
+    for (size_t i = 0; i < part.size(); ++i) {
+      stmt->BindText(param + static_cast<int>(i), part[i]);
+    }
+    for (;;) {
+      absl::StatusOr<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      rows.push_back(AssignmentFromRow(*stmt));
+    }
+  }
+  if (parts.size() > 1) {  // each part sorted and limited: merge them
+    std::sort(rows.begin(), rows.end(),
+              [](const AssignmentRecord& a, const AssignmentRecord& b) { return a.id > b.id; });
+  }
+  AssignmentPage page;
+  if (rows.size() > static_cast<size_t>(page_size)) {
+    rows.resize(static_cast<size_t>(page_size));
+    page.next_before_id = rows.back().id;
+  }
+  page.assignments = std::move(rows);
   return page;
 }
 

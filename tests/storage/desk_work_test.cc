@@ -853,6 +853,33 @@ TEST_CASE("ListAssignments lists a desk's assignments by status, newest first, i
   CHECK(Ids(list({"edu-110105"}, {}, 100, 0).assignments) ==
         std::vector<int64_t>{one.assignments[1].id});
 
+  // Several desks are merged newest first, and paged across desks.
+  const int64_t e1 = one.assignments[1].id;
+  const std::vector<std::string> three_desks = {"police-110105", "school-110105", "edu-110105"};
+  CHECK(Ids(list(three_desks, {}, 100, 0).assignments) == std::vector<int64_t>{p3, s2, p2, e1, p1});
+  const AssignmentPage across = list(three_desks, {}, 2, 0);
+  CHECK(Ids(across.assignments) == std::vector<int64_t>{p3, s2});
+  CHECK(across.next_before_id == s2);
+  const AssignmentPage rest = list(three_desks, {}, 2, across.next_before_id);
+  CHECK(Ids(rest.assignments) == std::vector<int64_t>{p2, e1});
+  CHECK(rest.next_before_id == e1);
+  CHECK(Ids(list(three_desks, {}, 2, rest.next_before_id).assignments) == std::vector<int64_t>{p1});
+  // A desk named twice is read once.
+  CHECK(Ids(list({"school-110105", "police-110105", "school-110105"}, {}, 100, 0).assignments) ==
+        std::vector<int64_t>{p3, s2, p2, p1});
+  // More desks than one statement reads (100): edu and police fall in the first part by name
+  // and school in the second; the parts are merged and the page cut after merging.
+  std::vector<std::string> many;
+  for (int i = 0; i < 150; ++i) many.push_back("q-desk-" + std::to_string(i));
+  many[10] = "school-110105";
+  many[70] = "police-110105";
+  many[130] = "edu-110105";
+  const AssignmentPage merged = list(many, {"pending", "acknowledged"}, 3, 0);
+  CHECK(Ids(merged.assignments) == std::vector<int64_t>{p3, s2, p2});
+  CHECK(merged.next_before_id == p2);
+  CHECK(Ids(list(many, {}, 100, merged.next_before_id).assignments) ==
+        std::vector<int64_t>{e1, p1});
+
   AssignmentFilter none;
   CHECK(store.ListAssignments(none, 10, 0).status().code() == absl::StatusCode::kInvalidArgument);
   AssignmentFilter police;

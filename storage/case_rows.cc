@@ -188,12 +188,12 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
     return absl::InvalidArgumentError(Concat("page_size must be 1..1000, got ", page_size));
   }
   if (filter.desk_ids.empty()) return absl::InvalidArgumentError("desk_ids is required");
-  // One range of assignments_desk_id per desk, newest first, merged (desk_ranges.h). An
+  // One range of assignments_by_desk per desk, newest first, merged (desk_ranges.h). An
   // agency with two desks of 250,000 assignments each waited 1.7 s per page with the IN-list
   // form on the benchmark's 1,000,000 cases.
   // ?1 the id bound, ?2 the rows wanted, then the statuses, then the desks.
   std::string arm =
-      "SELECT id FROM assignments INDEXED BY assignments_desk_id WHERE desk_id = ?D AND id < ?1";
+      "SELECT id FROM assignments INDEXED BY assignments_by_desk WHERE desk_id = ?D AND id < ?1";
   int param = 3;
   if (!filter.statuses.empty()) {
     arm += " AND status IN (";

@@ -225,7 +225,7 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
     REQUIRE(page.ok());
     REQUIRE(page->assignments.size() == 1);
     CHECK(page->assignments[0].case_number == kNumber);
-    CaseFilter by_desk;  // served by assignments_desk_id since migration 5
+    CaseFilter by_desk;  // served by assignments_by_desk since migration 6
     by_desk.desk_id = "police-110105";
     absl::StatusOr<CasePage> desk_cases = store->ListCases(by_desk, 10, 0);
     REQUIRE(desk_cases.ok());
@@ -257,9 +257,11 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
   CHECK(raw.QueryText("SELECT desk_id FROM events WHERE seq = 2") == "police-110105");
   CHECK(raw.QueryInt("SELECT desk_id IS NULL FROM events WHERE seq = 1") == 1);
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'events_desk'") == 1);
-  // Migration 5 dropped the redundant (desk_id, case_id) index and kept (desk_id, id).
+  // Migrations 5 and 6: one desk index, (desk_id, id, case_id), instead of two.
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_desk'") == 0);
-  CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_desk_id'") == 1);
+  CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_desk_id'") == 0);
+  CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_by_desk'") ==
+        "CREATE INDEX assignments_by_desk ON assignments(desk_id, id, case_id)");
   // The recreated trigger covers desk_id.
   std::string error;
   CHECK(raw.Exec("UPDATE events SET desk_id = 'edu-110105' WHERE seq = 2", &error) ==

@@ -150,6 +150,16 @@ AssignmentRecord AssignmentFromRow(const sqlite::Statement& row) {
   return a;
 }
 
+// The least string above every string that starts with `prefix`, in SQLite's BINARY order
+// (bytes): the prefix with its last byte that is not 0xFF raised by one. Empty when there is
+// none (the prefix is all 0xFF bytes).
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<AssignmentRecord>> LoadAssignments(sqlite::Connection& db,
@@ -267,9 +277,13 @@ absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& fi
   }
   if (!filter.jurisdiction_prefix.empty()) {
     // An exact, case-sensitive prefix test (LIKE would treat '%', '_' and ASCII case
-    // specially); the range bound lets SQLite use the code index.
+    // specially). The codes with the prefix are one range of the code index, [prefix,
+    // PrefixEnd): without the upper bound SQLite read every code after the prefix too (for
+    // "110101" on the benchmark's 1,000,000 cases, 761 ms a page instead of 267 ms).
     const std::string p = text_param(filter.jurisdiction_prefix);
+    const std::string end = PrefixEnd(filter.jurisdiction_prefix);
     AppendTo(&sql, " AND c.id IN (SELECT case_id FROM case_jurisdictions WHERE code >= ", p,
+             end.empty() ? "" : Concat(" AND code < ", text_param(end)),
              " AND substr(code, 1, length(", p, ")) = ", p, ")");
   }
   if (!filter.desk_id.empty()) {

@@ -284,6 +284,12 @@ TEST_CASE("ListCases filters, newest first") {
   CHECK(list(F(&CaseFilter::jurisdiction_prefix, "1101%")) == V{"HL-2026-000004"});
   CHECK(list(F(&CaseFilter::jurisdiction_prefix, "%")) == V{});
   CHECK(list(F(&CaseFilter::jurisdiction_prefix, "11_1")) == V{});
+  // The prefix is read as a range of codes: its end is exact, also at digit and byte limits.
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "310")) == V{"HL-2026-000002"});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "3100")) == V{});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "31019")) == V{});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "110105")) == V{"HL-2026-000001"});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "11010")) == V{"HL-2026-000001"});
   CHECK(list(F(&CaseFilter::desk_id, "police-110105")) == V{"HL-2026-000004", "HL-2026-000001"});
   CHECK(list(F(&CaseFilter::desk_id, "edu-310101")) == V{"HL-2026-000002"});
   CHECK(list(F(&CaseFilter::created_by, "op-zoe")) == V{"HL-2026-000002"});
@@ -298,6 +304,16 @@ TEST_CASE("ListCases filters, newest first") {
   REQUIRE(one->cases.size() == 2);
   CHECK(one->cases[0].categories == V{"abuse", "neglect"});
   CHECK(one->cases[0].assignments.size() == 2);
+
+  // The store takes any bytes as a code (the server allows digits only): a prefix ending in
+  // 0xFF bytes ends its range above them, and an all-0xFF prefix has no end at all.
+  NewCase e = SampleReport("e");  // 000005
+  e.jurisdictions = {std::string("9\xff\xff") + "1", "\xff\xff"};
+  REQUIRE(store->CreateCase(e).ok());
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, "9")) == V{"HL-2026-000005"});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, std::string("9\xff\xff"))) == V{"HL-2026-000005"});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, std::string("\xff"))) == V{"HL-2026-000005"});
+  CHECK(list(F(&CaseFilter::jurisdiction_prefix, std::string("9\xff\xfe"))) == V{});
 }
 
 TEST_CASE("ListCases pages by id across pages") {

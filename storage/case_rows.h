@@ -38,9 +38,11 @@ absl::StatusOr<AssignmentRecord> LoadAssignment(sqlite::Connection& db, int64_t 
 absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
                                                 const AssignmentFilter& filter, int page_size,
                                                 int64_t before_id);
-// ListCases: validates page_size (1..1000) and before_id (>= 0).
+// ListCases: validates page_size (1..1000) and before_id (>= 0). A category, jurisdiction,
+// desk or overdue filter with at least `many_matches` matching rows is tested case by case
+// instead of read as a list (see CaseRowsFilter in case_rows.cc).
 absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,
-                                    int64_t before_id);
+                                    int64_t before_id, int many_matches);
 
 // The UTC calendar year of a time in milliseconds since the epoch.
 int UtcYear(int64_t time_ms);

@@ -25,6 +25,9 @@ absl::Status RequireActor(std::string_view actor) {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.max_batch < 1) return absl::InvalidArgumentError("max_batch must be >= 1");
+  if (options.list_many_matches < 1) {
+    return absl::InvalidArgumentError("list_many_matches must be >= 1");
+  }
   if (options.busy_timeout_ms < 0) {
     return absl::InvalidArgumentError("busy_timeout_ms must be >= 0");
   }
@@ -108,8 +111,9 @@ absl::StatusOr<CaseRecord> Store::GetCase(std::string_view case_number) {
 
 absl::StatusOr<CasePage> Store::ListCases(const CaseFilter& filter, int page_size,
                                           int64_t before_id) {
-  return impl_->Read(
-      [&](sqlite::Connection& db) { return QueryCases(db, filter, page_size, before_id); });
+  return impl_->Read([&](sqlite::Connection& db) {
+    return QueryCases(db, filter, page_size, before_id, impl_->options.list_many_matches);
+  });
 }
 
 absl::StatusOr<EventRecord> Store::AddNote(std::string_view case_number, std::string_view actor,

@@ -36,6 +36,10 @@ struct StoreOptions {
   // File databases: WAL pages after a commit that wake the checkpoint thread (SQLite's own
   // auto-checkpoint, which would run inside the writer's commit, is replaced).
   int checkpoint_pages = 1000;
+  // ListCases: a category, jurisdiction, desk or overdue filter that matches at least this
+  // many rows is tested on each case newest first rather than read as a list of all its
+  // matches (tests set 1 to take that path on small data).
+  int list_many_matches = 10000;
 };
 
 class Store {

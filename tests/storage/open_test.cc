@@ -79,6 +79,11 @@ TEST_CASE("Open rejects invalid options") {
   options.path = ":memory:";
   options.max_batch = 0;
   CHECK(Store::Open(options).status().code() == absl::StatusCode::kInvalidArgument);
+  options.max_batch = 1;
+  options.list_many_matches = 0;
+  absl::Status s = Store::Open(options).status();
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(s.message()), Catch::Contains("list_many_matches"));
 }
 
 TEST_CASE("Migrating twice is a no-op") {

@@ -248,8 +248,12 @@ std::vector<std::string> Numbers(const CasePage& page) {
 }
 
 TEST_CASE("ListCases filters, newest first") {
+  // Each filter on categories, jurisdictions or assignments is read as a list of matches
+  // (few) or tested case by case (many, here from one match): both must give the same.
+  const int many = GENERATE(10000, 1);
+  INFO("list_many_matches " << many);
   ManualClock clock(kMarch2026);
-  auto store = testing::OpenStore(":memory:", &clock);
+  auto store = testing::OpenStore(":memory:", &clock, many);
   NewCase a = SampleReport("a", {"police-110105"});  // 000001
   NewCase b = SampleReport("b", {"edu-310101"});     // 000002
   b.urgency = "routine";
@@ -298,6 +302,16 @@ TEST_CASE("ListCases filters, newest first") {
   both.urgency = "immediate";
   CHECK(list(both) == V{"HL-2026-000004"});
   CHECK(list(F(&CaseFilter::desk_id, "nobody")) == V{});
+  // Overdue: a pending assignment whose deadline (600 s after creation) has come; the closed
+  // case's assignments were withdrawn.
+  CaseFilter overdue;
+  overdue.overdue_at_ms = kMarch2026 + 600'000;
+  CHECK(list(overdue) == V{"HL-2026-000004", "HL-2026-000002"});
+  overdue.overdue_at_ms = kMarch2026 + 599'999;
+  CHECK(list(overdue) == V{});
+  overdue.category = "bullying";
+  overdue.overdue_at_ms = kMarch2026 + 600'000;
+  CHECK(list(overdue) == V{"HL-2026-000002"});
 
   absl::StatusOr<CasePage> one = store->ListCases(F(&CaseFilter::category, "abuse"), 10, 0);
   REQUIRE(one.ok());

@@ -55,10 +55,12 @@ NewCase SampleInquiry(const std::string& request_id) {
   return c;
 }
 
-std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock) {
+std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock,
+                                 int list_many_matches) {
   StoreOptions options;
   options.path = path;
   options.clock = clock;
+  options.list_many_matches = list_many_matches;
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
   INFO(store.status().ToString());
   REQUIRE(store.ok());

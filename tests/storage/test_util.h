@@ -37,7 +37,9 @@ NewCase SampleReport(const std::string& request_id,
                      std::vector<std::string> desks = {"police-110105", "edu-110105"});
 NewCase SampleInquiry(const std::string& request_id);
 
-std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock);
+// `list_many_matches` as StoreOptions (1: case-list filters take their per-case path).
+std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock,
+                                 int list_many_matches = StoreOptions{}.list_many_matches);
 
 // A raw connection (no store settings), closed on destruction. Exec fails the test on error.
 class RawDb {

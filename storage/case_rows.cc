@@ -1,6 +1,5 @@
 #include "storage/case_rows.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -264,39 +263,33 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
   }
   const int64_t below = before_id > 0 ? before_id : std::numeric_limits<int64_t>::max();
   const int wanted = page_size + 1;  // one more tells whether a next page exists
-  const std::vector<std::vector<std::string>> parts = DeskParts(filter.desk_ids);
-  std::vector<AssignmentRecord> rows;
-  for (const std::vector<std::string>& part : parts) {
-    absl::StatusOr<sqlite::Statement> stmt =
-        db.Prepare(Concat("WITH picked(id) AS (", DeskArms(arm, part.size(), param),
-                          " ORDER BY 1 DESC LIMIT ?2) SELECT ", kAssignmentColumns,
-                          " FROM picked p JOIN assignments a ON a.id = p.id JOIN cases c ON c.id = "
-                          "a.case_id ORDER BY a.id DESC"));
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindInt(1, below).BindInt(2, wanted);
-    for (size_t i = 0; i < filter.statuses.size(); ++i) {
-      stmt->BindText(3 + static_cast<int>(i), filter.statuses[i]);
-    }
-    for (size_t i = 0; i < part.size(); ++i) {
-      stmt->BindText(param + static_cast<int>(i), part[i]);
-    }
-    for (;;) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      rows.push_back(AssignmentFromRow(*stmt));
-    }
-  }
-  if (parts.size() > 1) {  // each part sorted and limited: merge them
-    std::sort(rows.begin(), rows.end(),
-              [](const AssignmentRecord& a, const AssignmentRecord& b) { return a.id > b.id; });
-  }
+  absl::StatusOr<std::vector<AssignmentRecord>> rows = ReadDeskParts<AssignmentRecord>(
+      filter.desk_ids, static_cast<size_t>(wanted),
+      [&](const std::vector<std::string>& part) -> absl::StatusOr<sqlite::Statement> {
+        absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+            Concat("WITH picked(id) AS (", DeskArms(arm, part.size(), param),
+                   " ORDER BY 1 DESC LIMIT ?2) SELECT ", kAssignmentColumns,
+                   " FROM picked p JOIN assignments a ON a.id = p.id JOIN cases c ON c.id = "
+                   "a.case_id ORDER BY a.id DESC"));
+        if (!stmt.ok()) return stmt;
+        stmt->BindInt(1, below).BindInt(2, wanted);
+        for (size_t i = 0; i < filter.statuses.size(); ++i) {
+          stmt->BindText(3 + static_cast<int>(i), filter.statuses[i]);
+        }
+        for (size_t i = 0; i < part.size(); ++i) {
+          stmt->BindText(param + static_cast<int>(i), part[i]);
+        }
+        return stmt;
+      },
+      AssignmentFromRow,
+      [](const AssignmentRecord& a, const AssignmentRecord& b) { return a.id > b.id; });
+  if (!rows.ok()) return rows.status();
   AssignmentPage page;
-  if (rows.size() > static_cast<size_t>(page_size)) {
-    rows.resize(static_cast<size_t>(page_size));
-    page.next_before_id = rows.back().id;
+  page.assignments = *std::move(rows);
+  if (page.assignments.size() > static_cast<size_t>(page_size)) {
+    page.assignments.resize(static_cast<size_t>(page_size));
+    page.next_before_id = page.assignments.back().id;
   }
-  page.assignments = std::move(rows);
   return page;
 }
 

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace hotline::storage {
@@ -36,7 +37,8 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::Attach(sqlite::Connection& writer) {
-  sqlite3_wal_hook(writer.handle(), &Checkpointer::OnCommit, this);
+  writer_ = writer.handle();
+  sqlite3_wal_hook(writer_, &Checkpointer::OnCommit, this);
 }
 
 Checkpointer::Stats Checkpointer::stats() const {
@@ -44,38 +46,66 @@ Checkpointer::Stats Checkpointer::stats() const {
   return stats_;
 }
 
-// Runs on the writer thread after each commit: only a flag and a notify.
+// Runs on the writer thread after each commit: only flags and a notify.
 int Checkpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int wal_pages) {
   auto* c = static_cast<Checkpointer*>(self);
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(c->mu_);
+    // Fewer pages than the last commit left: the WAL started over, and what the last pass
+    // copied counted frames of the old one.
+    if (wal_pages < c->stats_.commit_wal_pages) c->backfilled_ = 0;
     c->stats_.commit_wal_pages = wal_pages;
-    if (wal_pages >= c->threshold_pages_ && !c->wanted_) wake = c->wanted_ = true;
+    c->stats_.max_wal_pages = std::max(c->stats_.max_wal_pages, wal_pages);
+    if (wal_pages >= c->threshold_pages_ && !c->wanted_ && !c->running_) {
+      if (c->backfilled_ > 0) {
+        c->catch_up_ = true;  // a pass copied most of it: the writer finishes, see CatchUp
+      } else {
+        wake = c->wanted_ = true;
+      }
+    }
   }
   if (wake) c->cv_.notify_one();
   return SQLITE_OK;
+}
+
+void Checkpointer::CatchUp() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!catch_up_ || running_ || writer_ == nullptr) return;
+    catch_up_ = false;
+    running_ = true;
+    ++stats_.catch_ups;
+  }
+  RunPass(writer_);
+}
+
+void Checkpointer::RunPass(sqlite3* db) {
+  // PASSIVE: copies what no reader still needs, without waiting for anyone. A later
+  // commit restarts the WAL from its beginning once everything was copied.
+  int wal_pages = 0;
+  int checkpointed = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &checkpointed);
+  std::lock_guard<std::mutex> lock(mu_);
+  running_ = false;
+  ++stats_.runs;
+  stats_.last_rc = rc;
+  stats_.last_wal_pages = wal_pages;
+  stats_.last_checkpointed = checkpointed;
+  if (rc == SQLITE_OK) backfilled_ = checkpointed;
 }
 
 void Checkpointer::Run() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || wanted_; });
+      cv_.wait(lock, [this] { return stopping_ || (wanted_ && !running_); });
       if (stopping_) return;
       wanted_ = false;
+      running_ = true;
     }
-    // PASSIVE: copies what no reader still needs, without waiting for anyone. A later
-    // commit restarts the WAL from its beginning once everything was copied.
-    int wal_pages = 0;
-    int checkpointed = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             &wal_pages, &checkpointed);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.runs;
-    stats_.last_rc = rc;
-    stats_.last_wal_pages = wal_pages;
-    stats_.last_checkpointed = checkpointed;
+    RunPass(db_.handle());
   }
 }
 

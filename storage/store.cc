@@ -64,8 +64,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     impl->checkpointer = *std::move(checkpointer);
     impl->checkpointer->Attach(*db);
   }
+  std::function<void()> between_batches;
+  if (impl->checkpointer) between_batches = [c = impl->checkpointer.get()] { c->CatchUp(); };
   impl->writer = std::make_unique<Writer>(*std::move(db), options.max_batch,
-                                          in_memory ? &impl->memory_mutex : nullptr);
+                                          in_memory ? &impl->memory_mutex : nullptr,
+                                          std::move(between_batches));
   if (in_memory) {
     impl->reads = std::make_unique<ReadPool>(&impl->writer->connection(), &impl->memory_mutex);
   } else {

@@ -10,10 +10,12 @@
 
 namespace hotline::storage {
 
-Writer::Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex)
+Writer::Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex,
+               std::function<void()> between_batches)
     : db_(std::move(db)),
       max_batch_(static_cast<size_t>(max_batch < 1 ? 1 : max_batch)),
       db_mutex_(db_mutex),
+      between_batches_(std::move(between_batches)),
       completer_([this] {
         pthread_setname_np(pthread_self(), "hl-complete");  // as top -H and the bench show it
         Complete();
@@ -75,6 +77,7 @@ void Writer::Run() {
       ++batches_;
     }
     RunBatch(batch);
+    if (between_batches_) between_batches_();
   }
 }
 

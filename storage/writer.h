@@ -40,8 +40,11 @@ class Writer {
   using Done = std::function<void(absl::Status)>;
 
   // Starts the writer thread. `db_mutex`, when not null, is held around each batch: an
-  // in-memory database shares the writer's connection with readers.
-  Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex);
+  // in-memory database shares the writer's connection with readers. `between_batches`, when
+  // set, runs on the writer thread after each batch was handed to the completion thread,
+  // outside any transaction (the checkpointer's CatchUp).
+  Writer(sqlite::Connection db, int max_batch, std::mutex* db_mutex,
+         std::function<void()> between_batches = {});
   // Completes every queued write, then stops the threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -88,6 +91,7 @@ class Writer {
   sqlite::Connection db_;  // writer thread only (and readers under db_mutex_)
   const size_t max_batch_;
   std::mutex* const db_mutex_;
+  const std::function<void()> between_batches_;
   ChainHead head_;  // writer thread only
 
   mutable std::mutex mu_;

@@ -1,7 +1,7 @@
 // Acknowledgement deadlines that fire (issue 4). The deadlines live in the database
 // (assignments.ack_deadline_ms); an Asio timer on the escalator's own thread is armed for the
-// earliest one and re-armed after every commit, so a deadline that passed while the server
-// was down fires at once on start. A hand-off still pending at its deadline becomes
+// earliest one and re-armed after commits (at most every 100 ms), so a deadline that passed while
+// the server was down fires at once on start. A hand-off still pending at its deadline becomes
 // escalated and the next desk of its rule's escalation chain (else the centre desk) gets a
 // new hand-off with its own deadline, counted from that moment; a hand-off with nobody left
 // to escalate to (the centre desk's own) is marked overdue once and stays pending. All as
@@ -31,7 +31,8 @@ class Escalator {
   // Starts the timer thread; everything already due fires at once.
   void Start();
 
-  // Re-arms the timer after a commit (cheap; called on the store's completion thread).
+  // Re-arms the timer after a commit, at once or within 100 ms of the last re-arm (cheap;
+  // called on the store's completion thread).
   void Poke();
 
   // Escalates (or marks overdue) every hand-off due at the clock's now. Returns how many.

@@ -1,12 +1,10 @@
 #include "server/mapping.h"
 
+#include <google/protobuf/util/time_util.h>
 #include <openssl/evp.h>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/time_util.h>
-
 #include "proto/enum_names.h"
+#include "storage/json.h"
 
 namespace hotline::server {
 namespace {
@@ -312,15 +310,7 @@ storage::NewAssignment ToNewAssignment(const router::RoutedTarget& t) {
 }
 
 std::string PayloadString(const storage::EventRecord& event, const std::string& key) {
-  google::protobuf::Struct payload;
-  if (!google::protobuf::util::JsonStringToMessage(event.payload, &payload).ok()) return "";
-  auto it = payload.fields().find(key);
-  if (it == payload.fields().end()) return "";
-  if (it->second.has_string_value()) return it->second.string_value();
-  if (it->second.has_number_value()) {
-    return std::to_string(static_cast<int64_t>(it->second.number_value()));
-  }
-  return "";
+  return storage::JsonObjectMember(event.payload, key).value_or("");
 }
 
 void FillCaseAccess(const storage::EventRecord& event, v1::CaseAccess* out) {

@@ -58,6 +58,134 @@ int HexValue(char c) {
   return -1;
 }
 
+// A cursor over JSON text: the pieces the writer above emits, read back. Whitespace
+// between tokens is skipped. Every method returns false, having consumed an unknown amount,
+// on malformed input.
+class JsonReader {
+ public:
+  explicit JsonReader(std::string_view json) : json_(json) {}
+
+  // The next token is `c`: consumes it.
+  bool Consume(char c) {
+    SkipSpace();
+    if (i_ >= json_.size() || json_[i_] != c) return false;
+    ++i_;
+    return true;
+  }
+
+  bool AtEnd() {
+    SkipSpace();
+    return i_ == json_.size();
+  }
+
+  // A string: its unescaped value into *out.
+  bool String(std::string* out) {
+    if (!Consume('"')) return false;
+    for (;;) {
+      if (i_ >= json_.size()) return false;
+      const char c = json_[i_++];
+      if (c == '"') return true;
+      if (c != '\\') {
+        *out += c;
+        continue;
+      }
+      if (i_ >= json_.size()) return false;
+      switch (json_[i_++]) {
+        case '"':
+          *out += '"';
+          break;
+        case '\\':
+          *out += '\\';
+          break;
+        case '/':
+          *out += '/';
+          break;
+        case 'b':
+          *out += '\b';
+          break;
+        case 'f':
+          *out += '\f';
+          break;
+        case 'n':
+          *out += '\n';
+          break;
+        case 'r':
+          *out += '\r';
+          break;
+        case 't':
+          *out += '\t';
+          break;
+        case 'u': {
+          if (i_ + 4 > json_.size()) return false;
+          uint32_t cp = 0;
+          for (int k = 0; k < 4; ++k) {
+            const int h = HexValue(json_[i_ + k]);
+            if (h < 0) return false;
+            cp = (cp << 4) | static_cast<uint32_t>(h);
+          }
+          i_ += 4;
+          AppendUtf8(cp, out);  // the writer never emits surrogate pairs
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+  }
+
+  // An integer (as JsonObject::Add writes one): its digits, and sign, into *out.
+  bool Integer(std::string* out) {
+    SkipSpace();
+    size_t j = i_;
+    if (j < json_.size() && json_[j] == '-') ++j;
+    const size_t digits = j;
+    while (j < json_.size() && json_[j] >= '0' && json_[j] <= '9') ++j;
+    if (j == digits) return false;
+    *out = std::string(json_.substr(i_, j - i_));
+    i_ = j;
+    return true;
+  }
+
+  // Any value, not kept: a string, a number, a literal, or an array or object (nested at
+  // most 32 deep).
+  bool SkipValue(int depth) {
+    if (depth > 32) return false;
+    SkipSpace();
+    if (i_ >= json_.size()) return false;
+    std::string ignored;
+    const char c = json_[i_];
+    if (c == '"') return String(&ignored);
+    if (c == '[' || c == '{') {
+      const char close = c == '[' ? ']' : '}';
+      ++i_;
+      if (Consume(close)) return true;
+      do {
+        if (c == '{' && (!String(&ignored) || !Consume(':'))) return false;
+        if (!SkipValue(depth + 1)) return false;
+      } while (Consume(','));
+      return Consume(close);
+    }
+    // A number or true/false/null: the run of characters that can make one up.
+    const size_t start = i_;
+    while (i_ < json_.size() &&
+           std::string_view("+-.0123456789Eaeflnrstu").find(json_[i_]) != std::string_view::npos) {
+      ++i_;
+    }
+    return i_ > start;
+  }
+
+ private:
+  void SkipSpace() {
+    while (i_ < json_.size() &&
+           (json_[i_] == ' ' || json_[i_] == '\n' || json_[i_] == '\t' || json_[i_] == '\r')) {
+      ++i_;
+    }
+  }
+
+  std::string_view json_;
+  size_t i_ = 0;
+};
+
 }  // namespace
 
 std::string JsonString(std::string_view s) {
@@ -129,92 +257,36 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
 
 absl::StatusOr<std::vector<std::string>> ParseJsonStringArray(std::string_view json) {
   const absl::Status bad = absl::InternalError("malformed JSON string array");
+  JsonReader r(json);
   std::vector<std::string> values;
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < json.size() &&
-           (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) {
-      ++i;
-    }
-  };
-  skip_space();
-  if (i >= json.size() || json[i] != '[') return bad;
-  ++i;
-  skip_space();
-  if (i < json.size() && json[i] == ']') {
-    ++i;
-  } else {
-    for (;;) {
-      skip_space();
-      if (i >= json.size() || json[i] != '"') return bad;
-      ++i;
+  if (!r.Consume('[')) return bad;
+  if (!r.Consume(']')) {
+    do {
       std::string value;
-      for (;;) {
-        if (i >= json.size()) return bad;
-        const char c = json[i++];
-        if (c == '"') break;
-        if (c != '\\') {
-          value += c;
-          continue;
-        }
-        if (i >= json.size()) return bad;
-        const char e = json[i++];
-        switch (e) {
-          case '"':
-            value += '"';
-            break;
-          case '\\':
-            value += '\\';
-            break;
-          case '/':
-            value += '/';
-            break;
-          case 'b':
-            value += '\b';
-            break;
-          case 'f':
-            value += '\f';
-            break;
-          case 'n':
-            value += '\n';
-            break;
-          case 'r':
-            value += '\r';
-            break;
-          case 't':
-            value += '\t';
-            break;
-          case 'u': {
-            if (i + 4 > json.size()) return bad;
-            uint32_t cp = 0;
-            for (int k = 0; k < 4; ++k) {
-              const int h = HexValue(json[i + k]);
-              if (h < 0) return bad;
-              cp = (cp << 4) | static_cast<uint32_t>(h);
-            }
-            i += 4;
-            AppendUtf8(cp, &value);  // the writer never emits surrogate pairs
-            break;
-          }
-          default:
-            return bad;
-        }
-      }
+      if (!r.String(&value)) return bad;
       values.push_back(std::move(value));
-      skip_space();
-      if (i >= json.size()) return bad;
-      if (json[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (json[i] != ']') return bad;
-      ++i;
-      break;
-    }
+    } while (r.Consume(','));
+    if (!r.Consume(']')) return bad;
   }
-  skip_space();
-  if (i != json.size()) return bad;
+  if (!r.AtEnd()) return bad;
   return values;
+}
+
+std::optional<std::string> JsonObjectMember(std::string_view json, std::string_view key) {
+  JsonReader r(json);
+  if (!r.Consume('{') || r.Consume('}')) return std::nullopt;
+  do {
+    std::string name;
+    if (!r.String(&name) || !r.Consume(':')) return std::nullopt;
+    if (name != key) {
+      if (!r.SkipValue(0)) return std::nullopt;
+      continue;
+    }
+    std::string value;
+    if (r.String(&value) || r.Integer(&value)) return value;
+    return std::nullopt;  // an array, an object, a literal: not a string or an integer
+  } while (r.Consume(','));
+  return std::nullopt;
 }
 
 void JsonObject::Key(std::string_view key) {

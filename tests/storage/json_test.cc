@@ -52,5 +52,49 @@ TEST_CASE("ParseJsonStringArray rejects malformed input") {
   }
 }
 
+TEST_CASE("JsonObjectMember reads a string or integer member of what JsonObject wrote") {
+  const std::string payload = JsonObject()
+                                  .Add("assignment_id", int64_t{123456789012})
+                                  .Add("desks", std::vector<std::string>{"a\"]", "b"})
+                                  .Add("text", "line\nbreak \"q\" \\ 北京")
+                                  .Add("negative", int64_t{-7})
+                                  .Add("control", std::string("\x01", 1))
+                                  .Add("status", "acknowledged")
+                                  .Finish();
+  CHECK(JsonObjectMember(payload, "assignment_id") == "123456789012");
+  CHECK(JsonObjectMember(payload, "text") == "line\nbreak \"q\" \\ 北京");
+  CHECK(JsonObjectMember(payload, "negative") == "-7");
+  CHECK(JsonObjectMember(payload, "control") == std::string("\x01", 1));
+  CHECK(JsonObjectMember(payload, "status") == "acknowledged");  // after an array to skip
+  CHECK_FALSE(JsonObjectMember(payload, "desks").has_value());   // an array
+  CHECK_FALSE(JsonObjectMember(payload, "missing").has_value());
+  CHECK_FALSE(JsonObjectMember(payload, "acknowledged").has_value());  // a value, not a key
+  CHECK_FALSE(JsonObjectMember("{}", "a").has_value());
+}
+
+TEST_CASE("JsonObjectMember skips values of any JSON type, with spaces between tokens") {
+  const std::string json =
+      R"( { "n" : 1.5e3 , "t" : true, "z": null, "o": {"k": [1, {"x": "}"}], "s": "]"},)"
+      R"( "a": [[], {}, "x"], "want" : "yes" } )";
+  CHECK(JsonObjectMember(json, "want") == "yes");
+  CHECK_FALSE(JsonObjectMember(json, "t").has_value());
+  CHECK_FALSE(JsonObjectMember(json, "o").has_value());
+}
+
+TEST_CASE("JsonObjectMember finds nothing in malformed input, and does not read past it") {
+  for (const char* bad : {"", "{", "[\"want\",\"x\"]", "{\"want\"}", "{\"want\":}",
+                          "{\"a\":\"unterminated,\"want\":\"x\"}", "{\"a\" 1,\"want\":\"x\"}",
+                          "{\"a\":[1,\"want\":\"x\"}", "\"want\":\"x\""}) {
+    INFO(bad);
+    CHECK_FALSE(JsonObjectMember(bad, "want").has_value());
+  }
+  // Nesting deeper than the reader follows is malformed to it.
+  const std::string deep = "{\"a\":" + std::string(40, '[') + std::string(40, ']') + ",\"want\":1}";
+  CHECK_FALSE(JsonObjectMember(deep, "want").has_value());
+  const std::string shallow =
+      "{\"a\":" + std::string(20, '[') + std::string(20, ']') + ",\"want\":1}";
+  CHECK(JsonObjectMember(shallow, "want") == "1");
+}
+
 }  // namespace
 }  // namespace hotline::storage

@@ -1,14 +1,12 @@
 #include "server/assignment_stream.h"
 
+#include <google/protobuf/util/time_util.h>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <deque>
 #include <map>
 #include <optional>
-
-#include <google/protobuf/util/time_util.h>
-#include <spdlog/spdlog.h>
 
 #include "proto/enum_names.h"
 #include "server/grpc_status.h"
@@ -37,6 +35,37 @@ std::string StatusAfter(const storage::EventRecord& e) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
+    storage::Store* store, const std::vector<std::string>& desks, int64_t after_seq, int limit) {
+  absl::StatusOr<storage::DeskFeed> feed = store->ReadDeskFeed(desks, after_seq, limit);
+  if (!feed.ok()) return feed.status();
+  std::map<int64_t, v1::CaseSummary> summaries;  // one per case of the page
+  for (const auto& [id, c] : feed->cases) summaries.emplace(id, ToCaseSummary(c));
+  std::vector<v1::WatchAssignmentsResponse> page;
+  page.reserve(feed->events.size());
+  for (size_t i = 0; i < feed->events.size(); ++i) {
+    const storage::EventRecord& e = feed->events[i];
+    v1::WatchAssignmentsResponse& r = page.emplace_back();
+    r.set_cursor(StreamHub::Cursor(e.seq));
+    v1::AssignmentEvent* ev = r.mutable_event();
+    ev->set_seq(e.seq);
+    ev->set_type(e.type);
+    SetTime(e.time_ms, ev->mutable_time());
+    ev->set_actor(e.actor);
+    v1::Assignment* assignment = ev->mutable_assignment();
+    *assignment = ToAssignmentProto(feed->assignments[i]);
+    assignment->set_status(static_cast<v1::AssignmentStatus>(
+        proto::ParseShortName(v1::AssignmentStatus_descriptor(), StatusAfter(e)).value_or(0)));
+    if (e.type == "assignment.updated") {
+      ev->set_update_kind(static_cast<v1::UpdateKind>(
+          proto::ParseShortName(v1::UpdateKind_descriptor(), PayloadString(e, "kind"))
+              .value_or(0)));
+    }
+    *ev->mutable_case_summary() = summaries[e.case_id];
+  }
+  return page;
+}
 
 class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsResponse> {
  public:
@@ -167,55 +196,15 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   // Reads the next page of events after `after` (no lock held).
   void Fetch(int64_t after, std::deque<v1::WatchAssignmentsResponse>* out, bool* full,
              int64_t* last, absl::Status* error) {
-    absl::StatusOr<std::vector<storage::EventRecord>> events =
-        store_->ListDeskEvents(desks_, after, kPageSize);
-    if (!events.ok()) {
-      *error = events.status();
+    absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> page =
+        ReadWatchPage(store_, desks_, after, kPageSize);
+    if (!page.ok()) {
+      *error = page.status();
       return;
     }
-    *full = static_cast<int>(events->size()) == kPageSize;
-    std::map<std::string, v1::CaseSummary> cases;  // per page: one read per case
-    for (const storage::EventRecord& e : *events) {
-      *last = e.seq;
-      v1::WatchAssignmentsResponse r;
-      r.set_cursor(StreamHub::Cursor(e.seq));
-      v1::AssignmentEvent* ev = r.mutable_event();
-      ev->set_seq(e.seq);
-      ev->set_type(e.type);
-      SetTime(e.time_ms, ev->mutable_time());
-      ev->set_actor(e.actor);
-      const std::string id_text = PayloadString(e, "assignment_id");
-      // The payload is ours and hash-chained, but a bad number must not throw in the server:
-      // it finds no assignment and ends the stream with an error instead.
-      int64_t id = 0;
-      const char* end = id_text.data() + id_text.size();
-      if (std::from_chars(id_text.data(), end, id).ptr != end) id = 0;
-      absl::StatusOr<storage::AssignmentRecord> a = store_->GetAssignment(id);
-      if (!a.ok()) {
-        *error = a.status();
-        return;
-      }
-      v1::Assignment* assignment = ev->mutable_assignment();
-      *assignment = ToAssignmentProto(*a);
-      assignment->set_status(static_cast<v1::AssignmentStatus>(
-          proto::ParseShortName(v1::AssignmentStatus_descriptor(), StatusAfter(e)).value_or(0)));
-      if (e.type == "assignment.updated") {
-        ev->set_update_kind(static_cast<v1::UpdateKind>(
-            proto::ParseShortName(v1::UpdateKind_descriptor(), PayloadString(e, "kind"))
-                .value_or(0)));
-      }
-      auto it = cases.find(e.case_number);
-      if (it == cases.end()) {
-        absl::StatusOr<storage::CaseRecord> c = store_->GetCase(e.case_number);
-        if (!c.ok()) {
-          *error = c.status();
-          return;
-        }
-        it = cases.emplace(e.case_number, ToCaseSummary(*c)).first;
-      }
-      *ev->mutable_case_summary() = it->second;
-      out->push_back(std::move(r));
-    }
+    *full = static_cast<int>(page->size()) == kPageSize;
+    if (!page->empty()) *last = page->back().event().seq();
+    for (v1::WatchAssignmentsResponse& r : *page) out->push_back(std::move(r));
   }
 
   void RequestFinishLocked(grpc::Status status) {

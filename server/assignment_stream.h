@@ -29,6 +29,13 @@ namespace hotline::server {
 
 class WatchReactor;
 
+// One page of a watch: the messages for the next `limit` (1..10000) events of `desks` after
+// `after_seq`, each with the assignment as it is now (its status as of the event) and the
+// case's summary, read in one transaction. What WatchAssignments sends, and what the
+// benchmark's "server work per stream message" times.
+absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
+    storage::Store* store, const std::vector<std::string>& desks, int64_t after_seq, int limit);
+
 // Wakes watchers on commits and sends heartbeats. Thread-safe.
 class StreamHub {
  public:

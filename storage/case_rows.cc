@@ -1,11 +1,14 @@
 #include "storage/case_rows.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <limits>
 #include <variant>
 
 #include "storage/desk_ranges.h"
+#include "storage/event_log.h"
+#include "storage/json.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -291,6 +294,32 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
     page.next_before_id = page.assignments.back().id;
   }
   return page;
+}
+
+absl::StatusOr<DeskFeed> LoadDeskFeed(sqlite::Connection& db, const std::vector<std::string>& desks,
+                                      int64_t after_seq, int limit) {
+  absl::StatusOr<std::vector<EventRecord>> events = LoadDeskEvents(db, desks, after_seq, limit);
+  if (!events.ok()) return events.status();
+  DeskFeed feed;
+  feed.events = *std::move(events);
+  feed.assignments.reserve(feed.events.size());
+  for (const EventRecord& e : feed.events) {
+    // The payload is ours and hash-chained, but a bad number must not throw: it names no
+    // assignment, and the page fails with NOT_FOUND.
+    const std::string id_text = JsonObjectMember(e.payload, "assignment_id").value_or("");
+    int64_t id = 0;
+    const char* end = id_text.data() + id_text.size();
+    if (std::from_chars(id_text.data(), end, id).ptr != end) id = 0;
+    absl::StatusOr<AssignmentRecord> a = LoadAssignment(db, id);
+    if (!a.ok()) return a.status();
+    feed.assignments.push_back(*std::move(a));
+    if (feed.cases.count(e.case_id) == 0) {
+      absl::StatusOr<CaseRecord> c = LoadCaseById(db, e.case_id, CaseView::kSummary);
+      if (!c.ok()) return c.status();
+      feed.cases.emplace(e.case_id, *std::move(c));
+    }
+  }
+  return feed;
 }
 
 absl::StatusOr<CasePage> QueryCases(sqlite::Connection& db, const CaseFilter& filter, int page_size,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,14 @@ struct EventRecord {
   std::string prev_hash;     // hex
   std::string hash;          // hex SHA-256 over prev_hash and the canonical bytes
   std::string desk_id;       // the desk an assignment event concerns; empty otherwise
+};
+
+// One page of a desk's stream (Store::ReadDeskFeed): its events, each with the assignment
+// it concerns as that assignment is now, and the summary of every case they belong to.
+struct DeskFeed {
+  std::vector<EventRecord> events;            // seq order
+  std::vector<AssignmentRecord> assignments;  // assignments[i] is the one events[i] concerns
+  std::map<int64_t, CaseRecord> cases;        // by case id; CaseView::kSummary
 };
 
 struct CaseFilter {

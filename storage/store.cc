@@ -350,13 +350,29 @@ absl::Status Store::Checkpoint() {
 
 // --- Audit log -----------------------------------------------------------------------
 
-absl::StatusOr<std::vector<EventRecord>> Store::ListDeskEvents(
-    const std::vector<std::string>& desks, int64_t after_seq, int limit) {
+namespace {
+
+absl::Status CheckDeskRead(const std::vector<std::string>& desks, int limit) {
   if (desks.empty()) return absl::InvalidArgumentError("desks is required");
   if (limit < 1 || limit > 10000) return absl::InvalidArgumentError("limit must be 1..10000");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<EventRecord>> Store::ListDeskEvents(
+    const std::vector<std::string>& desks, int64_t after_seq, int limit) {
+  if (absl::Status s = CheckDeskRead(desks, limit); !s.ok()) return s;
   return impl_->Read([&](sqlite::Connection& db) {
     return LoadDeskEvents(db, desks, after_seq, limit);
   });
+}
+
+absl::StatusOr<DeskFeed> Store::ReadDeskFeed(const std::vector<std::string>& desks,
+                                             int64_t after_seq, int limit) {
+  if (absl::Status s = CheckDeskRead(desks, limit); !s.ok()) return s;
+  return impl_->Read(
+      [&](sqlite::Connection& db) { return LoadDeskFeed(db, desks, after_seq, limit); });
 }
 
 absl::StatusOr<int64_t> Store::HeadSeq() {

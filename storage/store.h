@@ -172,6 +172,11 @@ class Store {
   absl::StatusOr<std::vector<EventRecord>> ListDeskEvents(const std::vector<std::string>& desks,
                                                           int64_t after_seq, int limit);
 
+  // ListDeskEvents with, for each event, the assignment it concerns (as it is now) and its
+  // case's summary, all read in one transaction: one page of a desk's stream.
+  absl::StatusOr<DeskFeed> ReadDeskFeed(const std::vector<std::string>& desks, int64_t after_seq,
+                                        int limit);
+
   // The sequence number of the last committed event (0 when there is none).
   absl::StatusOr<int64_t> HeadSeq();
 

@@ -2,7 +2,6 @@
 
 #include <condition_variable>
 #include <filesystem>
-#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -10,7 +9,7 @@
 #include "hotline/v1/desk.grpc.pb.h"
 #include "hotline/v1/intake.grpc.pb.h"
 #include "router/loader.h"
-#include "server/mapping.h"
+#include "server/assignment_stream.h"
 #include "storage/store.h"
 #include "tests/bench/in_process_server.h"
 #include "tests/bench/machine.h"
@@ -107,23 +106,11 @@ double ReplayFetch(const std::string& db_path, const std::vector<std::string>& d
   int64_t after = 0, events = 0;
   size_t sink = 0;
   for (;;) {
-    auto page = (*store)->ListDeskEvents(desks, after, 128);
+    auto page = server::ReadWatchPage(store->get(), desks, after, 128);  // as the stream reads
     if (!page.ok() || page->empty()) break;
-    std::map<std::string, v1::CaseSummary> cases;  // per page, as Fetch caches them
-    for (const storage::EventRecord& e : *page) {
-      after = e.seq;
-      ++events;
-      const std::string id = server::PayloadString(e, "assignment_id");
-      auto a = (*store)->GetAssignment(id.empty() ? 0 : std::stoll(id));
-      if (!a.ok()) return 0;
-      sink += server::ToAssignmentProto(*a).ByteSizeLong();
-      if (cases.count(e.case_number) == 0) {
-        auto c = (*store)->GetCase(e.case_number);
-        if (!c.ok()) return 0;
-        cases.emplace(e.case_number, server::ToCaseSummary(*c));
-      }
-      sink += cases[e.case_number].ByteSizeLong();
-    }
+    for (const v1::WatchAssignmentsResponse& r : *page) sink += r.ByteSizeLong();
+    after = page->back().event().seq();
+    events += static_cast<int64_t>(page->size());
   }
   if (events == 0 || sink == 0) return 0;
   return Seconds(SteadyClock::now() - start) * 1e6 / static_cast<double>(events);

@@ -799,6 +799,49 @@ TEST_CASE("ListDeskEvents returns a desk's events in seq order after a point, up
         absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its case's summary") {
+  Env env;
+  Store& store = *env.store;
+  const CaseRecord one = MustCreate(store, SampleReport("one"));  // seq 3 police, 4 edu
+  const CaseRecord two = MustCreate(store, SampleReport("two", {"police-110105", "school-110105"}));
+  REQUIRE(store.AcknowledgeAssignment(one.assignments[0].id, "officer").ok());  // seq 9
+
+  absl::StatusOr<DeskFeed> feed = store.ReadDeskFeed({"police-110105", "school-110105"}, 0, 100);
+  INFO(feed.status().ToString());
+  REQUIRE(feed.ok());
+  CHECK(Seqs(feed->events) == std::vector<int64_t>{3, 7, 8, 9});
+  REQUIRE(feed->assignments.size() == 4);
+  // Each event's own assignment, read now: police of case one is acknowledged by seq 9, so
+  // its seq 3 "created" shows that too (the stream sets the status as of each event).
+  CHECK(feed->assignments[0].id == one.assignments[0].id);
+  CHECK(feed->assignments[0].status == "acknowledged");
+  CHECK(feed->assignments[1].id == two.assignments[0].id);
+  CHECK(feed->assignments[1].status == "pending");
+  CHECK(feed->assignments[2].id == two.assignments[1].id);
+  CHECK(feed->assignments[2].desk_id == "school-110105");
+  CHECK(feed->assignments[3].id == one.assignments[0].id);
+  CHECK(feed->assignments[3].case_number == one.case_number);
+  // One summary per case of the page, with its lists and without its detail.
+  REQUIRE(feed->cases.size() == 2);
+  const CaseRecord& first = feed->cases.at(one.id);
+  CHECK(first.case_number == one.case_number);
+  CHECK(first.categories == one.categories);
+  CHECK(first.jurisdictions == one.jurisdictions);
+  CHECK(first.detail.empty());
+  CHECK(feed->cases.at(two.id).case_number == two.case_number);
+
+  // Paged and limited like ListDeskEvents.
+  absl::StatusOr<DeskFeed> rest = store.ReadDeskFeed({"police-110105"}, 3, 1);
+  REQUIRE(rest.ok());
+  CHECK(Seqs(rest->events) == std::vector<int64_t>{7});
+  CHECK(rest->assignments.size() == 1);
+  CHECK(rest->cases.size() == 1);
+  CHECK(store.ReadDeskFeed({"police-110105"}, 9, 10)->events.empty());
+  CHECK(store.ReadDeskFeed({}, 0, 10).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(store.ReadDeskFeed({"police-110105"}, 0, 0).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("ListAssignments lists a desk's assignments by status, newest first, in pages") {
   Env env;
   Store& store = *env.store;

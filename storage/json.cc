@@ -1,5 +1,7 @@
 #include "storage/json.h"
 
+#include <charconv>
+
 namespace hotline::storage {
 namespace {
 
@@ -188,10 +190,21 @@ class JsonReader {
 
 }  // namespace
 
-std::string JsonString(std::string_view s) {
+void AppendJsonString(std::string_view s, std::string* out_ptr) {
+  std::string& out = *out_ptr;
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
+  // Printable ASCII but '"' and '\\' is copied as it is, a run at a time: most of what the
+  // payloads hold (ids, codes, hashes) is nothing else.
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
+  out += '"';
   for (size_t i = 0; i < s.size();) {
+    size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':
@@ -242,6 +255,11 @@ std::string JsonString(std::string_view s) {
     }
   }
   out += '"';
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendJsonString(s, &out);
   return out;
 }
 
@@ -249,7 +267,7 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
   std::string out = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    out += JsonString(values[i]);
+    AppendJsonString(values[i], &out);
   }
   out += ']';
   return out;
@@ -291,19 +309,20 @@ std::optional<std::string> JsonObjectMember(std::string_view json, std::string_v
 
 void JsonObject::Key(std::string_view key) {
   if (out_.size() > 1) out_ += ',';
-  out_ += JsonString(key);
+  AppendJsonString(key, &out_);
   out_ += ':';
 }
 
 JsonObject& JsonObject::Add(std::string_view key, std::string_view value) {
   Key(key);
-  out_ += JsonString(value);
+  AppendJsonString(value, &out_);
   return *this;
 }
 
 JsonObject& JsonObject::Add(std::string_view key, int64_t value) {
   Key(key);
-  out_ += std::to_string(value);
+  char digits[24];
+  out_.append(digits, std::to_chars(digits, digits + sizeof(digits), value).ptr);
   return *this;
 }
 

@@ -15,6 +15,8 @@ namespace hotline::storage {
 
 // `s` as a quoted JSON string.
 std::string JsonString(std::string_view s);
+// The same, appended to *out.
+void AppendJsonString(std::string_view s, std::string* out);
 
 // `values` as a JSON array of strings.
 std::string JsonStringArray(const std::vector<std::string>& values);

@@ -181,8 +181,24 @@ DROP INDEX assignments_desk_id;
 CREATE INDEX assignments_by_desk ON assignments(desk_id, id, case_id);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                       kMigration4, kMigration5, kMigration6};
+// Migration 7: one index of pending hand-offs instead of two (issue 6). Every assignment
+// starts pending and not overdue, so each was written to both (status, ack_deadline_ms) of
+// migration 1 and the partial assignments_due of migration 3, and each acknowledgement
+// deleted from both and inserted the new status into the first. This one holds pending
+// hand-offs only, in deadline order, with overdue_ms beside:
+// - the escalator's sweep and its next deadline read the pending ones not yet overdue in
+//   deadline order, stepping over those marked overdue inside the index (they stay
+//   pending until a desk acknowledges them, a backlog the centre clears);
+// - the case list's overdue filter (pending, deadline passed, marked or not) is one range.
+constexpr const char* kMigration7 = R"sql(
+DROP INDEX assignments_open;
+DROP INDEX assignments_due;
+CREATE INDEX assignments_pending ON assignments(ack_deadline_ms, overdue_ms)
+  WHERE status = 'pending';
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                       kMigration5, kMigration6, kMigration7};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

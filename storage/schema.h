@@ -10,7 +10,7 @@
 namespace hotline::storage {
 
 // The schema version this build migrates to.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Brings `db` (opened on `path`, used in messages) to kSchemaVersion. FAILED_PRECONDITION
 // naming the path when the database's schema is newer than this build knows.

@@ -34,6 +34,15 @@ struct Env {
 
 std::string Str(int64_t v) { return std::to_string(v); }
 
+// The case numbers of the first page (100) ListCases gives for `filter`.
+std::vector<std::string> ListedNumbers(Store& store, const CaseFilter& filter) {
+  absl::StatusOr<CasePage> page = store.ListCases(filter, 100, 0);
+  REQUIRE(page.ok());
+  std::vector<std::string> numbers;
+  for (const CaseRecord& c : page->cases) numbers.push_back(c.case_number);
+  return numbers;
+}
+
 CaseRecord MustCreate(Store& store, const NewCase& c) {
   absl::StatusOr<CaseRecord> created = store.CreateCase(c);
   INFO(created.status().ToString());
@@ -659,11 +668,7 @@ TEST_CASE("Feedback is due on resolved or closed reports whose reporter wants it
   const auto due = [&store] {
     CaseFilter filter;
     filter.feedback_due = true;
-    absl::StatusOr<CasePage> page = store.ListCases(filter, 100, 0);
-    REQUIRE(page.ok());
-    std::vector<std::string> numbers;
-    for (const CaseRecord& c : page->cases) numbers.push_back(c.case_number);
-    return numbers;
+    return ListedNumbers(store, filter);
   };
   CHECK(due() == std::vector<std::string>{wanted.case_number});
 
@@ -797,6 +802,52 @@ TEST_CASE("ListDeskEvents returns a desk's events in seq order after a point, up
         absl::StatusCode::kInvalidArgument);
   CHECK(store.ListDeskEvents({"police-110105"}, 0, 10001).status().code() ==
         absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Due hand-offs come in deadline order; those marked overdue stay out of the sweep") {
+  Env env;
+  Store& store = *env.store;
+  const int64_t t0 = kMarch2026;
+  // Deadlines 600 s after creation: one at t0+600 s (two desks), two at t0+601 s.
+  const CaseRecord one = MustCreate(store, SampleReport("one"));
+  env.clock.Advance(1000);
+  const CaseRecord two = MustCreate(store, SampleReport("two", {"police-110105"}));
+  const int64_t d1 = t0 + 600'000, d2 = t0 + 601'000;
+  const auto due = [&store](int64_t now) {
+    absl::StatusOr<std::vector<AssignmentRecord>> list = store.ListDueAssignments(now, 10);
+    REQUIRE(list.ok());
+    std::vector<int64_t> ids;
+    for (const AssignmentRecord& a : *list) ids.push_back(a.id);
+    return ids;
+  };
+  const auto overdue_cases = [&store](int64_t at) {
+    CaseFilter f;
+    f.overdue_at_ms = at;
+    return ListedNumbers(store, f);
+  };
+  CHECK(*store.NextAckDeadline() == d1);
+  CHECK(due(d1 - 1).empty());
+  CHECK(due(d1) == std::vector<int64_t>{one.assignments[0].id, one.assignments[1].id});
+  CHECK(due(d2) ==
+        std::vector<int64_t>{one.assignments[0].id, one.assignments[1].id, two.assignments[0].id});
+  CHECK(overdue_cases(d1) == std::vector<std::string>{one.case_number});
+
+  // Both of case one's hand-offs are marked overdue (nobody to escalate to): pending still,
+  // so the case list keeps finding them, but the sweep and the next deadline step over them.
+  env.clock.Advance(600'000);
+  REQUIRE(store.EscalateAssignment(one.assignments[0].id, {}).ok());
+  REQUIRE(store.EscalateAssignment(one.assignments[1].id, {}).ok());
+  CHECK(*store.NextAckDeadline() == d2);
+  CHECK(due(d2) == std::vector<int64_t>{two.assignments[0].id});
+  CHECK(overdue_cases(d2) == std::vector<std::string>{two.case_number, one.case_number});
+  // Acknowledged, a hand-off is no longer pending: not due, not overdue.
+  REQUIRE(store.AcknowledgeAssignment(two.assignments[0].id, "officer").ok());
+  REQUIRE(store.AcknowledgeAssignment(one.assignments[0].id, "officer").ok());
+  CHECK(*store.NextAckDeadline() == 0);
+  CHECK(due(d2).empty());
+  CHECK(overdue_cases(d2) == std::vector<std::string>{one.case_number});  // its edu hand-off
+  REQUIRE(store.AcknowledgeAssignment(one.assignments[1].id, "teacher").ok());
+  CHECK(overdue_cases(d2).empty());
 }
 
 TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its case's summary") {

@@ -232,6 +232,17 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
     REQUIRE(desk_cases->cases.size() == 1);
     CHECK(desk_cases->cases[0].case_number == kNumber);
 
+    // The v1 hand-off is pending: the escalator finds it through migration 7's index, and
+    // once its deadline has passed the case list's overdue filter does too.
+    CHECK(*store->NextAckDeadline() == kDeadline);
+    CHECK(store->ListDueAssignments(kDeadline - 1, 10)->empty());
+    REQUIRE(store->ListDueAssignments(kDeadline, 10)->size() == 1);
+    CaseFilter overdue;
+    overdue.overdue_at_ms = kDeadline;
+    REQUIRE(store->ListCases(overdue, 10, 0)->cases.size() == 1);
+    overdue.overdue_at_ms = kDeadline - 1;
+    CHECK(store->ListCases(overdue, 10, 0)->cases.empty());
+
     // Desk work on the old assignment continues the old chain.
     absl::StatusOr<AssignmentChange> ack = store->AcknowledgeAssignment(1, "officer");
     REQUIRE(ack.ok());
@@ -262,6 +273,13 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_desk_id'") == 0);
   CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_by_desk'") ==
         "CREATE INDEX assignments_by_desk ON assignments(desk_id, id, case_id)");
+  // Migration 7: one partial index of pending hand-offs replaces the two that every
+  // assignment was written to.
+  CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_open'") == 0);
+  CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_due'") == 0);
+  CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_pending'") ==
+        "CREATE INDEX assignments_pending ON assignments(ack_deadline_ms, overdue_ms)\n"
+        "  WHERE status = 'pending'");
   // The recreated trigger covers desk_id.
   std::string error;
   CHECK(raw.Exec("UPDATE events SET desk_id = 'edu-110105' WHERE seq = 2", &error) ==

@@ -128,9 +128,11 @@ absl::StatusOr<std::vector<CaseRecord>> LoadReportsSince(sqlite::Connection& db,
 }
 
 absl::StatusOr<std::map<std::string, int64_t>> CountOpenAssignments(sqlite::Connection& db) {
+  // One arm per open status, each read from its partial index alone (schema 7): a single
+  // `status IN (...)` cannot use them, and read every assignment instead.
   absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
-      "SELECT desk_id, count(*) FROM assignments WHERE status IN ('pending', 'acknowledged') "
-      "GROUP BY desk_id");
+      "SELECT desk_id, count(*) FROM (SELECT desk_id FROM assignments WHERE status = 'pending' "
+      "UNION ALL SELECT desk_id FROM assignments WHERE status = 'acknowledged') GROUP BY desk_id");
   if (!stmt.ok()) return stmt.status();
   std::map<std::string, int64_t> out;
   for (;;) {

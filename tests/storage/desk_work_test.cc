@@ -825,6 +825,13 @@ TEST_CASE("Due hand-offs come in deadline order; those marked overdue stay out o
     f.overdue_at_ms = at;
     return ListedNumbers(store, f);
   };
+  using Counts = std::map<std::string, int64_t>;
+  const auto open = [&store] {
+    absl::StatusOr<Counts> counts = store.CountOpenAssignments();
+    REQUIRE(counts.ok());
+    return *counts;
+  };
+  CHECK(open() == Counts{{"edu-110105", 1}, {"police-110105", 2}});
   CHECK(*store.NextAckDeadline() == d1);
   CHECK(due(d1 - 1).empty());
   CHECK(due(d1) == std::vector<int64_t>{one.assignments[0].id, one.assignments[1].id});
@@ -846,8 +853,11 @@ TEST_CASE("Due hand-offs come in deadline order; those marked overdue stay out o
   CHECK(*store.NextAckDeadline() == 0);
   CHECK(due(d2).empty());
   CHECK(overdue_cases(d2) == std::vector<std::string>{one.case_number});  // its edu hand-off
+  CHECK(open() == Counts{{"edu-110105", 1}, {"police-110105", 2}});       // pending or acknowledged
   REQUIRE(store.AcknowledgeAssignment(one.assignments[1].id, "teacher").ok());
   CHECK(overdue_cases(d2).empty());
+  REQUIRE(store.ResolveAssignment(one.assignments[0].id, "officer", "done", "").ok());
+  CHECK(open() == Counts{{"edu-110105", 1}, {"police-110105", 1}});
 }
 
 TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its case's summary") {

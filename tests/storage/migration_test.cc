@@ -243,9 +243,13 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
     overdue.overdue_at_ms = kDeadline - 1;
     CHECK(store->ListCases(overdue, 10, 0)->cases.empty());
 
+    using Counts = std::map<std::string, int64_t>;
+    CHECK(*store->CountOpenAssignments() == Counts{{"police-110105", 1}});
+
     // Desk work on the old assignment continues the old chain.
     absl::StatusOr<AssignmentChange> ack = store->AcknowledgeAssignment(1, "officer");
     REQUIRE(ack.ok());
+    CHECK(*store->CountOpenAssignments() == Counts{{"police-110105", 1}});
     CHECK(ack->case_status == "in_progress");
     desk = store->ListDeskEvents({"police-110105"}, 0, 10);
     REQUIRE(desk.ok());
@@ -273,13 +277,16 @@ TEST_CASE("A version-1 database is migrated: desk_id backfilled, chain intact, w
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_desk_id'") == 0);
   CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_by_desk'") ==
         "CREATE INDEX assignments_by_desk ON assignments(desk_id, id, case_id)");
-  // Migration 7: one partial index of pending hand-offs replaces the two that every
-  // assignment was written to.
+  // Migration 7: partial indexes by open status replace the two that every assignment was
+  // written to.
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_open'") == 0);
   CHECK(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'assignments_due'") == 0);
   CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_pending'") ==
-        "CREATE INDEX assignments_pending ON assignments(ack_deadline_ms, overdue_ms)\n"
+        "CREATE INDEX assignments_pending ON assignments(ack_deadline_ms, overdue_ms, desk_id)\n"
         "  WHERE status = 'pending'");
+  CHECK(raw.QueryText("SELECT sql FROM sqlite_master WHERE name = 'assignments_acknowledged'") ==
+        "CREATE INDEX assignments_acknowledged ON assignments(desk_id) WHERE status = "
+        "'acknowledged'");
   // The recreated trigger covers desk_id.
   std::string error;
   CHECK(raw.Exec("UPDATE events SET desk_id = 'edu-110105' WHERE seq = 2", &error) ==

@@ -58,8 +58,10 @@ int Checkpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*name*/, in
     c->stats_.commit_wal_pages = wal_pages;
     c->stats_.max_wal_pages = std::max(c->stats_.max_wal_pages, wal_pages);
     if (wal_pages >= c->threshold_pages_ && !c->wanted_ && !c->running_) {
-      if (c->backfilled_ > 0) {
-        c->catch_up_ = true;  // a pass copied most of it: the writer finishes, see CatchUp
+      // What a pass left is small enough for the writer to copy (see CatchUp); a larger
+      // rest, as after a long read held the checkpoints back, is another background pass.
+      if (c->backfilled_ > 0 && wal_pages - c->backfilled_ < c->threshold_pages_) {
+        c->catch_up_ = true;
       } else {
         wake = c->wanted_ = true;
       }
@@ -77,10 +79,10 @@ void Checkpointer::CatchUp() {
     running_ = true;
     ++stats_.catch_ups;
   }
-  RunPass(writer_);
+  RunPass(writer_, /*catch_up=*/true);
 }
 
-void Checkpointer::RunPass(sqlite3* db) {
+void Checkpointer::RunPass(sqlite3* db, bool catch_up) {
   // PASSIVE: copies what no reader still needs, without waiting for anyone. A later
   // commit restarts the WAL from its beginning once everything was copied.
   int wal_pages = 0;
@@ -93,7 +95,11 @@ void Checkpointer::RunPass(sqlite3* db) {
   stats_.last_rc = rc;
   stats_.last_wal_pages = wal_pages;
   stats_.last_checkpointed = checkpointed;
-  if (rc == SQLITE_OK) backfilled_ = checkpointed;
+  if (rc != SQLITE_OK) return;
+  if (catch_up) {
+    stats_.max_catch_up_pages = std::max(stats_.max_catch_up_pages, checkpointed - backfilled_);
+  }
+  backfilled_ = checkpointed;
 }
 
 void Checkpointer::Run() {
@@ -105,7 +111,7 @@ void Checkpointer::Run() {
       wanted_ = false;
       running_ = true;
     }
-    RunPass(db_.handle());
+    RunPass(db_.handle(), /*catch_up=*/false);
   }
 }
 

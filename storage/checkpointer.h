@@ -10,11 +10,15 @@
 // frame already copied. Under steady load the writer commits while this thread copies, so a
 // background pass never ends with nothing left, and the WAL grew without bound: 1.9 GB after
 // 20,000 one-at-a-time reports, 280 MB at 64 in flight (checkpoint_pages 1000, 4 MB). So
-// once a background pass has run, the writer copies what was committed meanwhile itself,
-// between two batches (CatchUp): nothing commits during that copy, it completes, and the
-// next batch starts the WAL over. The writer pays for the pages of a few batches and one
-// fsync of the database file, after its batch's callers have their answers; the WAL stays
-// within a few times `threshold_pages`.
+// once a background pass has left less than `threshold_pages` behind, the writer copies
+// that rest itself, between two batches (CatchUp): nothing commits during that copy, it
+// completes, and the next batch starts the WAL over. The writer pays for at most
+// `threshold_pages` pages and one fsync of the database file, after its batch's callers
+// have their answers. A larger rest (a long read held the checkpoints back, or the writer
+// committed more than that during one pass) gets another background pass first. The WAL
+// stays within a few times `threshold_pages` as long as a pass copies pages faster than the
+// writer commits them, which holds in practice: copying a page costs far less than
+// building it.
 #pragma once
 
 #include <condition_variable>
@@ -58,6 +62,7 @@ class Checkpointer {
     int last_checkpointed = 0;  // of which moved into the database file
     int commit_wal_pages = 0;   // WAL pages after the writer's latest commit
     int max_wal_pages = 0;      // the most WAL pages any commit left
+    int max_catch_up_pages = 0;  // the most pages one CatchUp copied
   };
   Stats stats() const;
 
@@ -66,7 +71,7 @@ class Checkpointer {
   static int OnCommit(void* self, struct sqlite3* db, const char* name, int wal_pages);
   void Run();
   // Runs a PASSIVE checkpoint on `db` and records it (mu_ not held).
-  void RunPass(struct sqlite3* db);
+  void RunPass(struct sqlite3* db, bool catch_up);
 
   sqlite::Connection db_;  // the checkpoint thread only
   const int threshold_pages_;

@@ -65,41 +65,76 @@ void CommitRows(sqlite::Connection& db, Checkpointer& checkpointer, int n) {
   }
 }
 
-TEST_CASE("Commits past the threshold are checkpointed on the checkpoint thread") {
+// A writer connection with a table t, and a checkpointer (threshold 20 pages) attached to it.
+struct Attached {
+  Attached() {
+    REQUIRE(writer.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
+    absl::StatusOr<std::unique_ptr<Checkpointer>> started =
+        Checkpointer::Start(file.path(), 5000, 20);
+    REQUIRE(started.ok());
+    checkpointer = *std::move(started);
+    checkpointer->Attach(writer);
+  }
+  static sqlite::Connection Open(const std::string& path) {
+    absl::StatusOr<sqlite::Connection> db = sqlite::Connection::Open(path, {});
+    REQUIRE(db.ok());
+    return *std::move(db);
+  }
   TempDb file;
-  absl::StatusOr<sqlite::Connection> writer = sqlite::Connection::Open(file.path(), {});
-  REQUIRE(writer.ok());
-  REQUIRE(writer->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
-  absl::StatusOr<std::unique_ptr<Checkpointer>> checkpointer =
-      Checkpointer::Start(file.path(), 5000, 20);
-  REQUIRE(checkpointer.ok());
-  (*checkpointer)->Attach(*writer);
+  sqlite::Connection writer = Open(file.path());
+  std::unique_ptr<Checkpointer> checkpointer;
+};
 
-  CommitRows(*writer, **checkpointer, 3);  // below the threshold: nothing to do
+TEST_CASE("Commits past the threshold are checkpointed on the checkpoint thread") {
+  Attached a;
+
+  CommitRows(a.writer, *a.checkpointer, 3);  // below the threshold: nothing to do
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  CHECK((*checkpointer)->stats().runs == 0);
-  CHECK((*checkpointer)->stats().commit_wal_pages >= 3);
-  CHECK((*checkpointer)->stats().commit_wal_pages < 20);
+  CHECK(a.checkpointer->stats().runs == 0);
+  CHECK(a.checkpointer->stats().commit_wal_pages >= 3);
+  CHECK(a.checkpointer->stats().commit_wal_pages < 20);
 
-  CommitRows(*writer, **checkpointer, 200);
+  CommitRows(a.writer, *a.checkpointer, 200);
   REQUIRE(Eventually([&] {
-    const Checkpointer::Stats s = (*checkpointer)->stats();
+    const Checkpointer::Stats s = a.checkpointer->stats();
     return s.runs > 0 && s.last_rc == SQLITE_OK && s.last_checkpointed == s.last_wal_pages;
   }));
   // SQLite's own auto-checkpoint is replaced, so only this thread's checkpoints let the WAL
   // start over: after a complete one, the next commit writes from the WAL's beginning.
   REQUIRE(Eventually([&] {
-    CommitRows(*writer, **checkpointer, 1);
-    return (*checkpointer)->stats().commit_wal_pages < 20;
+    CommitRows(a.writer, *a.checkpointer, 1);
+    return a.checkpointer->stats().commit_wal_pages < 20;
   }));
   // The WAL started over while the 200 commits ran (each adds a page): it never held them all.
-  CHECK((*checkpointer)->stats().max_wal_pages < 150);
+  CHECK(a.checkpointer->stats().max_wal_pages < 150);
   // The rows are in the database file itself, not only in the WAL: all but those committed
   // since the WAL started over, which are fewer than the threshold's 20 pages.
-  absl::StatusOr<int64_t> rows = writer->QueryInt("SELECT count(*) FROM t");
+  absl::StatusOr<int64_t> rows = a.writer.QueryInt("SELECT count(*) FROM t");
   REQUIRE(rows.ok());
   CHECK(*rows >= 204);
-  CHECK(CountInMainFile(file.path(), "t") > *rows - 20);
+  CHECK(CountInMainFile(a.file.path(), "t") > *rows - 20);
+}
+
+TEST_CASE("After a long read held checkpoints back, the backlog is copied in the background") {
+  Attached a;
+  CommitRows(a.writer, *a.checkpointer, 30);
+
+  // A reader's snapshot (a long audit walk, a backup) keeps every frame after it in the WAL.
+  absl::StatusOr<sqlite::Connection> reader = sqlite::Connection::Open(a.file.path(), {});
+  REQUIRE(reader.ok());
+  REQUIRE(reader->Exec("BEGIN").ok());
+  REQUIRE(reader->QueryInt("SELECT count(*) FROM t").ok());
+  CommitRows(a.writer, *a.checkpointer, 300);
+  CHECK(a.checkpointer->stats().max_wal_pages >= 300);
+  REQUIRE(reader->Exec("COMMIT").ok());
+
+  // Once it is gone the WAL starts over, and no CatchUp on the writer copied the backlog:
+  // each copied less than the threshold.
+  REQUIRE(Eventually([&] {
+    CommitRows(a.writer, *a.checkpointer, 1);
+    return a.checkpointer->stats().commit_wal_pages < 20;
+  }));
+  CHECK(a.checkpointer->stats().max_catch_up_pages < 20);
 }
 
 // Writes `n` reports through the store with up to `in_flight` waiting at any time, so the

@@ -34,7 +34,8 @@ struct StoreOptions {
   // fails with UNAVAILABLE.
   int busy_timeout_ms = 5000;
   // File databases: WAL pages after a commit that wake the checkpoint thread (SQLite's own
-  // auto-checkpoint, which would run inside the writer's commit, is replaced).
+  // auto-checkpoint, which would run inside the writer's commit, is replaced), and the most
+  // the writer copies itself so that the WAL starts over (storage/checkpointer.h).
   int checkpoint_pages = 1000;
   // ListCases: a category, jurisdiction, desk or overdue filter that matches at least this
   // many rows is tested on each case newest first rather than read as a list of all its

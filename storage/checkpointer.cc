@@ -54,7 +54,10 @@ int Checkpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*name*/, in
     std::lock_guard<std::mutex> lock(c->mu_);
     // Fewer pages than the last commit left: the WAL started over, and what the last pass
     // copied counted frames of the old one.
-    if (wal_pages < c->stats_.commit_wal_pages) c->backfilled_ = 0;
+    if (wal_pages < c->stats_.commit_wal_pages) {
+      c->backfilled_ = 0;
+      ++c->generation_;
+    }
     c->stats_.commit_wal_pages = wal_pages;
     c->stats_.max_wal_pages = std::max(c->stats_.max_wal_pages, wal_pages);
     if (wal_pages >= c->threshold_pages_ && !c->wanted_ && !c->running_) {
@@ -72,17 +75,19 @@ int Checkpointer::OnCommit(void* self, sqlite3* /*db*/, const char* /*name*/, in
 }
 
 void Checkpointer::CatchUp() {
+  int64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!catch_up_ || running_ || writer_ == nullptr) return;
     catch_up_ = false;
     running_ = true;
     ++stats_.catch_ups;
+    generation = generation_;
   }
-  RunPass(writer_, /*catch_up=*/true);
+  RunPass(writer_, /*catch_up=*/true, generation);
 }
 
-void Checkpointer::RunPass(sqlite3* db, bool catch_up) {
+void Checkpointer::RunPass(sqlite3* db, bool catch_up, int64_t generation) {
   // PASSIVE: copies what no reader still needs, without waiting for anyone. A later
   // commit restarts the WAL from its beginning once everything was copied.
   int wal_pages = 0;
@@ -95,7 +100,8 @@ void Checkpointer::RunPass(sqlite3* db, bool catch_up) {
   stats_.last_rc = rc;
   stats_.last_wal_pages = wal_pages;
   stats_.last_checkpointed = checkpointed;
-  if (rc != SQLITE_OK) return;
+  // A pass that ends just after the WAL started over counted frames of the old one.
+  if (rc != SQLITE_OK || generation != generation_) return;
   if (catch_up) {
     stats_.max_catch_up_pages = std::max(stats_.max_catch_up_pages, checkpointed - backfilled_);
   }
@@ -104,14 +110,16 @@ void Checkpointer::RunPass(sqlite3* db, bool catch_up) {
 
 void Checkpointer::Run() {
   for (;;) {
+    int64_t generation = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || (wanted_ && !running_); });
       if (stopping_) return;
       wanted_ = false;
       running_ = true;
+      generation = generation_;
     }
-    RunPass(db_.handle(), /*catch_up=*/false);
+    RunPass(db_.handle(), /*catch_up=*/false, generation);
   }
 }
 

@@ -70,8 +70,9 @@ class Checkpointer {
   Checkpointer(sqlite::Connection db, int threshold_pages);
   static int OnCommit(void* self, struct sqlite3* db, const char* name, int wal_pages);
   void Run();
-  // Runs a PASSIVE checkpoint on `db` and records it (mu_ not held).
-  void RunPass(struct sqlite3* db, bool catch_up);
+  // Runs a PASSIVE checkpoint on `db` and records it (mu_ not held); `generation` is
+  // generation_ when the pass was decided on.
+  void RunPass(struct sqlite3* db, bool catch_up, int64_t generation);
 
   sqlite::Connection db_;  // the checkpoint thread only
   const int threshold_pages_;
@@ -84,6 +85,7 @@ class Checkpointer {
   bool catch_up_ = false;             // the writer should run CatchUp; guarded by mu_
   bool stopping_ = false;             // guarded by mu_
   int backfilled_ = 0;                // WAL frames the last pass left copied; guarded by mu_
+  int64_t generation_ = 0;            // times the WAL started over; guarded by mu_
   Stats stats_;            // guarded by mu_
   std::thread thread_;     // last: starts after everything above is built
 };

@@ -1,12 +1,13 @@
 #include "server/assignment_stream.h"
 
-#include <google/protobuf/util/time_util.h>
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include <deque>
 #include <map>
 #include <optional>
+
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
 
 #include "proto/enum_names.h"
 #include "server/grpc_status.h"

@@ -17,8 +17,8 @@ namespace hotline::server {
 namespace {
 
 using google::protobuf::UnknownFieldSet;
-using testing::CheckAccepted;
-using testing::CheckRefused;
+using testing::IsAccepted;
+using testing::IsRefused;
 
 const std::string kBadUtf8 = "\xff\xfe";
 
@@ -73,7 +73,7 @@ TEST_CASE("well-formed request bytes parse and pass CheckParsed", "[parse]") {
   const std::string bytes = ReportRequestBytes("req-1", "child begging", "second");
   auto [status, request] = Deserialize<v1::SubmitReportRequest>(bytes);
   REQUIRE(status.ok());
-  CheckAccepted(CheckParsed(request));
+  CHECK_THAT(CheckParsed(request), IsAccepted());
   CHECK(request.request_id() == "req-1");
   CHECK(request.report().narrative() == "child begging");
   REQUIRE(request.report().children_size() == 2);
@@ -82,8 +82,8 @@ TEST_CASE("well-formed request bytes parse and pass CheckParsed", "[parse]") {
 }
 
 TEST_CASE("a message built in code passes CheckParsed", "[parse]") {
-  CheckAccepted(CheckParsed(testing::ValidReportRequest()));
-  CheckAccepted(CheckParsed(v1::AddNoteRequest()));
+  CHECK_THAT(CheckParsed(testing::ValidReportRequest()), IsAccepted());
+  CHECK_THAT(CheckParsed(v1::AddNoteRequest()), IsAccepted());
 }
 
 TEST_CASE("invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field", "[parse]") {
@@ -108,7 +108,7 @@ TEST_CASE("invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field"
       // gRPC must not answer for us (1.51 would say UNIMPLEMENTED with no message).
       INFO(status.error_message());
       REQUIRE(status.ok());
-      CheckRefused(CheckParsed(request), c.field, "is not valid UTF-8");
+      CHECK_THAT(CheckParsed(request), IsRefused(c.field, "is not valid UTF-8"));
       // Nothing of the unparsable request is left to act on.
       CHECK(request.request_id().empty());
       CHECK_FALSE(request.has_report());
@@ -123,7 +123,7 @@ TEST_CASE("other request types are marked too", "[parse]") {
     note.AddLengthDelimited(2, "note " + kBadUtf8);
     auto [status, request] = Deserialize<v1::AddNoteRequest>(Bytes(note));
     REQUIRE(status.ok());
-    CheckRefused(CheckParsed(request), "text", "is not valid UTF-8");
+    CHECK_THAT(CheckParsed(request), IsRefused("text", "is not valid UTF-8"));
   }
   SECTION("ListCases desk_id") {
     UnknownFieldSet list;
@@ -131,7 +131,7 @@ TEST_CASE("other request types are marked too", "[parse]") {
     list.AddLengthDelimited(8, kBadUtf8);
     auto [status, request] = Deserialize<v1::ListCasesRequest>(Bytes(list));
     REQUIRE(status.ok());
-    CheckRefused(CheckParsed(request), "desk_id", "is not valid UTF-8");
+    CHECK_THAT(CheckParsed(request), IsRefused("desk_id", "is not valid UTF-8"));
   }
   SECTION("SubmitInquiry contact name") {
     UnknownFieldSet contact;
@@ -144,7 +144,7 @@ TEST_CASE("other request types are marked too", "[parse]") {
     request_fields.AddLengthDelimited(2, Bytes(inquiry));
     auto [status, request] = Deserialize<v1::SubmitInquiryRequest>(Bytes(request_fields));
     REQUIRE(status.ok());
-    CheckRefused(CheckParsed(request), "inquiry.contact.name", "is not valid UTF-8");
+    CHECK_THAT(CheckParsed(request), IsRefused("inquiry.contact.name", "is not valid UTF-8"));
   }
 }
 
@@ -153,8 +153,8 @@ TEST_CASE("bytes that are not a message at all are INVALID_ARGUMENT on 'request'
   const std::string truncated = std::string("\x0a\x05", 2) + "ab";
   auto [status, request] = Deserialize<v1::SubmitReportRequest>(truncated);
   REQUIRE(status.ok());
-  CheckRefused(CheckParsed(request), "request",
-               "could not be parsed: the bytes are not a valid message");
+  CHECK_THAT(CheckParsed(request),
+             IsRefused("request", "could not be parsed: the bytes are not a valid message"));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Helpers shared by the server tests: a small routing table, valid requests that tests break
-// one field at a time, a check for validation refusals, and a temporary directory.
+// one field at a time, matchers for validation refusals, and a temporary directory.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "hotline/v1/intake.pb.h"
@@ -134,20 +135,34 @@ inline std::string Repeat(std::string_view unit, int count) {
 }
 
 // The refusal the validation contract promises: INVALID_ARGUMENT, the message starting with
-// exactly "<field>: " and containing `reason`.
-inline void CheckRefused(const absl::Status& status, const std::string& field,
-                         const std::string& reason) {
-  INFO("status: " << status.ToString());
-  CHECK(status.code() == absl::StatusCode::kInvalidArgument);
-  const std::string message(status.message());
-  CHECK(message.rfind(field + ": ", 0) == 0);
-  CHECK(message.find(reason) != std::string::npos);
-}
+// exactly "<field>: " and containing `reason`. A Catch2 matcher, so a test states it in its
+// own CHECK and a failure prints the status beside what was expected:
+//   CHECK_THAT(ValidateAddNote(request), IsRefused("text", "is required"));
+class IsRefused : public Catch::MatcherBase<absl::Status> {
+ public:
+  IsRefused(std::string field, std::string reason)
+      : field_(std::move(field)), reason_(std::move(reason)) {}
 
-inline void CheckAccepted(const absl::Status& status) {
-  INFO("status: " << status.ToString());
-  CHECK(status.ok());
-}
+  bool match(const absl::Status& status) const override {
+    const std::string message(status.message());
+    return status.code() == absl::StatusCode::kInvalidArgument &&
+           message.starts_with(field_ + ": ") && message.find(reason_) != std::string::npos;
+  }
+  std::string describe() const override {
+    return "is INVALID_ARGUMENT starting \"" + field_ + ": \" and containing \"" + reason_ + "\"";
+  }
+
+ private:
+  std::string field_;
+  std::string reason_;
+};
+
+// The status is OK: CHECK_THAT(ValidateListCases(request), IsAccepted()).
+class IsAccepted : public Catch::MatcherBase<absl::Status> {
+ public:
+  bool match(const absl::Status& status) const override { return status.ok(); }
+  std::string describe() const override { return "is OK"; }
+};
 
 // A fresh directory under the system temp directory, removed with its contents on
 // destruction.

@@ -11,8 +11,8 @@
 namespace hotline::server {
 namespace {
 
-using testing::CheckAccepted;
-using testing::CheckRefused;
+using testing::IsAccepted;
+using testing::IsRefused;
 using testing::Repeat;
 using testing::SmallTable;
 using testing::ValidReportRequest;
@@ -38,7 +38,7 @@ const std::string kBadUtf8 = "ab\xc3\x28";  // a lead byte followed by a non-con
 
 TEST_CASE("a complete report passes", "[validation][report]") {
   auto table = SmallTable();
-  CheckAccepted(ValidateSubmitReport(ValidReportRequest(), *table));
+  CHECK_THAT(ValidateSubmitReport(ValidReportRequest(), *table), IsAccepted());
 }
 
 TEST_CASE("reports at the edges of the rules pass", "[validation][report]") {
@@ -84,7 +84,7 @@ TEST_CASE("reports at the edges of the rules pass", "[validation][report]") {
     DYNAMIC_SECTION(name) {
       v1::SubmitReportRequest request = ValidReportRequest();
       mutate(request);
-      CheckAccepted(ValidateSubmitReport(request, *table));
+      CHECK_THAT(ValidateSubmitReport(request, *table), IsAccepted());
     }
   }
 }
@@ -269,7 +269,7 @@ TEST_CASE("every broken report field is refused, naming the field and the reason
     DYNAMIC_SECTION(v.name) {
       v1::SubmitReportRequest request = ValidReportRequest();
       v.mutate(request);
-      CheckRefused(ValidateSubmitReport(request, *table), v.field, v.reason);
+      CHECK_THAT(ValidateSubmitReport(request, *table), IsRefused(v.field, v.reason));
     }
   }
 }
@@ -280,33 +280,34 @@ TEST_CASE("routing_only reports need no channel, reporter or narrative", "[valid
   report.clear_channel();
   report.clear_reporter();
   report.clear_narrative();
-  CheckAccepted(ValidateReport(report, *table, /*routing_only=*/true));
+  CHECK_THAT(ValidateReport(report, *table, /*routing_only=*/true), IsAccepted());
   // The same report is incomplete for storing.
-  CheckRefused(ValidateReport(report, *table, /*routing_only=*/false), "report.channel",
-               "is required");
+  CHECK_THAT(ValidateReport(report, *table, /*routing_only=*/false),
+             IsRefused("report.channel", "is required"));
 
   SECTION("a reporter without a phone is enough to pick the reporter kind") {
     report.mutable_reporter()->set_relation(v1::REPORTER_RELATION_TEACHER);
-    CheckAccepted(ValidateReport(report, *table, true));
+    CHECK_THAT(ValidateReport(report, *table, true), IsAccepted());
   }
   SECTION("what routing needs is still checked") {
     report.mutable_children(0)->set_jurisdiction_code("120101");
-    CheckRefused(ValidateReport(report, *table, true), "report.children[0].jurisdiction_code",
-                 "is not a jurisdiction the routing table knows");
+    CHECK_THAT(ValidateReport(report, *table, true),
+               IsRefused("report.children[0].jurisdiction_code",
+                         "is not a jurisdiction the routing table knows"));
   }
   SECTION("urgency is still required") {
     report.clear_urgency();
-    CheckRefused(ValidateReport(report, *table, true), "report.urgency", "is required");
+    CHECK_THAT(ValidateReport(report, *table, true), IsRefused("report.urgency", "is required"));
   }
   SECTION("categories are still required") {
     report.clear_categories();
-    CheckRefused(ValidateReport(report, *table, true), "report.categories",
-                 "at least one is required");
+    CHECK_THAT(ValidateReport(report, *table, true),
+               IsRefused("report.categories", "at least one is required"));
   }
   SECTION("a given but malformed phone is still refused") {
     report.mutable_reporter()->set_phone("12");
-    CheckRefused(ValidateReport(report, *table, true), "report.reporter.phone",
-                 "must be 5 to 20 digits");
+    CHECK_THAT(ValidateReport(report, *table, true),
+               IsRefused("report.reporter.phone", "must be 5 to 20 digits"));
   }
 }
 
@@ -318,12 +319,12 @@ TEST_CASE("a phone of '+' and 20 digits is accepted as documented",
   SECTION("reporter") {
     v1::SubmitReportRequest request = ValidReportRequest();
     Reporter(request).set_phone(phone);
-    CheckAccepted(ValidateSubmitReport(request, *table));
+    CHECK_THAT(ValidateSubmitReport(request, *table), IsAccepted());
   }
   SECTION("guardian") {
     v1::SubmitReportRequest request = ValidReportRequest();
     Guardian0(request).set_phone(phone);
-    CheckAccepted(ValidateSubmitReport(request, *table));
+    CHECK_THAT(ValidateSubmitReport(request, *table), IsAccepted());
   }
 }
 

@@ -11,8 +11,8 @@
 namespace hotline::server {
 namespace {
 
-using testing::CheckAccepted;
-using testing::CheckRefused;
+using testing::IsAccepted;
+using testing::IsRefused;
 using testing::Repeat;
 using testing::ValidInquiryRequest;
 
@@ -32,20 +32,20 @@ void CheckVariants(const Request& valid, Validate validate,
     DYNAMIC_SECTION(v.name) {
       Request request = valid;
       v.mutate(request);
-      CheckRefused(validate(request), v.field, v.reason);
+      CHECK_THAT(validate(request), IsRefused(v.field, v.reason));
     }
   }
 }
 
 TEST_CASE("SubmitInquiry: a complete inquiry passes and every broken field is named",
           "[validation][inquiry]") {
-  CheckAccepted(ValidateSubmitInquiry(ValidInquiryRequest()));
+  CHECK_THAT(ValidateSubmitInquiry(ValidInquiryRequest()), IsAccepted());
   SECTION("the contact is optional") {
     v1::SubmitInquiryRequest request = ValidInquiryRequest();
     request.mutable_inquiry()->clear_contact();
-    CheckAccepted(ValidateSubmitInquiry(request));
+    CHECK_THAT(ValidateSubmitInquiry(request), IsAccepted());
     request.mutable_inquiry()->mutable_contact()->set_name("only a name");
-    CheckAccepted(ValidateSubmitInquiry(request));
+    CHECK_THAT(ValidateSubmitInquiry(request), IsAccepted());
   }
   using R = v1::SubmitInquiryRequest;
   CheckVariants<R>(
@@ -92,7 +92,9 @@ TEST_CASE("ValidateRequestId accepts 1-64 characters of [A-Za-z0-9_.:-]",
   for (const std::string& id :
        {std::string("a"), std::string("550e8400-e29b-41d4-a716-446655440000"),
         std::string("A_b.c:d-9"), Repeat("Z", 64)}) {
-    DYNAMIC_SECTION("valid: " << id) { CheckAccepted(ValidateRequestId("request_id", id)); }
+    DYNAMIC_SECTION("valid: " << id) {
+      CHECK_THAT(ValidateRequestId("request_id", id), IsAccepted());
+    }
   }
   struct Bad {
     std::string id;
@@ -111,8 +113,8 @@ TEST_CASE("ValidateRequestId accepts 1-64 characters of [A-Za-z0-9_.:-]",
   for (size_t i = 0; i < bad.size(); ++i) {
     DYNAMIC_SECTION("invalid #" << i << ": " << bad[i].reason) {
       // The field path is the caller's, verbatim.
-      CheckRefused(ValidateRequestId("batch[3].request_id", bad[i].id), "batch[3].request_id",
-                   bad[i].reason);
+      CHECK_THAT(ValidateRequestId("batch[3].request_id", bad[i].id),
+                 IsRefused("batch[3].request_id", bad[i].reason));
     }
   }
 }
@@ -120,18 +122,18 @@ TEST_CASE("ValidateRequestId accepts 1-64 characters of [A-Za-z0-9_.:-]",
 TEST_CASE("ValidateCaseNumber accepts HL-YYYY- and 6 to 12 digits", "[validation][case_number]") {
   for (const std::string number : {"HL-2026-000123", "HL-2026-1234567", "HL-1999-000000000000"}) {
     DYNAMIC_SECTION("valid: " << number) {
-      CheckAccepted(ValidateCaseNumber("case_number", number));
+      CHECK_THAT(ValidateCaseNumber("case_number", number), IsAccepted());
     }
   }
-  CheckRefused(ValidateCaseNumber("case_number", ""), "case_number",
-               "is required (e.g. HL-2026-000123)");
+  CHECK_THAT(ValidateCaseNumber("case_number", ""),
+             IsRefused("case_number", "is required (e.g. HL-2026-000123)"));
   for (const std::string number :
        {"HL-2026-00012", "hl-2026-000123", "XX-2026-000123", "HL_2026-000123", "HL-2026_000123",
         "HL-20a6-000123", "HL-2026-00012x", "HL-2026-0000000000000", "HL-2026-000123 ",
         "HL-026-0000123", "HL-2026--00123"}) {
     DYNAMIC_SECTION("invalid: " << number) {
-      CheckRefused(ValidateCaseNumber("case_number", number), "case_number",
-                   "must look like HL-2026-000123");
+      CHECK_THAT(ValidateCaseNumber("case_number", number),
+                 IsRefused("case_number", "must look like HL-2026-000123"));
     }
   }
 }
@@ -140,7 +142,7 @@ TEST_CASE("AddNote needs a case number and 1 to 5000 characters", "[validation][
   v1::AddNoteRequest valid;
   valid.set_case_number("HL-2026-000001");
   valid.set_text("called the school; the teacher will visit");
-  CheckAccepted(ValidateAddNote(valid));
+  CHECK_THAT(ValidateAddNote(valid), IsAccepted());
   using R = v1::AddNoteRequest;
   CheckVariants<R>(
       valid, ValidateAddNote,
@@ -160,9 +162,9 @@ TEST_CASE("CloseCase needs an outcome of 1-50 characters and an optional summary
   v1::CloseCaseRequest valid;
   valid.set_case_number("HL-2026-000001");
   valid.set_outcome("resolved");
-  CheckAccepted(ValidateCloseCase(valid));
+  CHECK_THAT(ValidateCloseCase(valid), IsAccepted());
   valid.set_summary(Repeat("s", 2000));
-  CheckAccepted(ValidateCloseCase(valid));
+  CHECK_THAT(ValidateCloseCase(valid), IsAccepted());
   using R = v1::CloseCaseRequest;
   CheckVariants<R>(
       valid, ValidateCloseCase,
@@ -178,7 +180,7 @@ TEST_CASE("CloseCase needs an outcome of 1-50 characters and an optional summary
 }
 
 TEST_CASE("ListCases: every filter is optional and bad ones are named", "[validation][list]") {
-  CheckAccepted(ValidateListCases(v1::ListCasesRequest()));
+  CHECK_THAT(ValidateListCases(v1::ListCasesRequest()), IsAccepted());
   v1::ListCasesRequest full;
   full.set_page_size(500);
   full.set_status(v1::CASE_STATUS_CLOSED);
@@ -189,7 +191,7 @@ TEST_CASE("ListCases: every filter is optional and bad ones are named", "[valida
   full.set_desk_id("police-110105");
   full.set_feedback_due(true);
   full.set_overdue(true);
-  CheckAccepted(ValidateListCases(full));
+  CHECK_THAT(ValidateListCases(full), IsAccepted());
   using R = v1::ListCasesRequest;
   CheckVariants<R>(
       full, ValidateListCases,
@@ -218,9 +220,9 @@ TEST_CASE("ReopenCase and RecordFeedback need a case number and a reason or note
   v1::ReopenCaseRequest reopen;
   reopen.set_case_number("HL-2026-000001");
   reopen.set_reason("the child was seen begging again");
-  CheckAccepted(ValidateReopenCase(reopen));
+  CHECK_THAT(ValidateReopenCase(reopen), IsAccepted());
   reopen.set_desk_id("police-110105");
-  CheckAccepted(ValidateReopenCase(reopen));
+  CHECK_THAT(ValidateReopenCase(reopen), IsAccepted());
   using Reopen = v1::ReopenCaseRequest;
   CheckVariants<Reopen>(
       reopen, ValidateReopenCase,
@@ -235,7 +237,7 @@ TEST_CASE("ReopenCase and RecordFeedback need a case number and a reason or note
   v1::RecordFeedbackRequest feedback;
   feedback.set_case_number("HL-2026-000001");
   feedback.set_note("told the caller the police visited");
-  CheckAccepted(ValidateRecordFeedback(feedback));
+  CHECK_THAT(ValidateRecordFeedback(feedback), IsAccepted());
   using Feedback = v1::RecordFeedbackRequest;
   CheckVariants<Feedback>(
       feedback, ValidateRecordFeedback,

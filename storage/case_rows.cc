@@ -115,14 +115,14 @@ absl::StatusOr<CaseRecord> LoadCaseById(sqlite::Connection& db, int64_t id, Case
 }
 
 absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_view request_id) {
-  absl::StatusOr<sqlite::Statement> stmt =
-      db.Prepare("SELECT id, case_number, request_fingerprint FROM cases WHERE request_id = ?1");
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "SELECT id, case_number, request_fingerprint, created_by FROM cases WHERE request_id = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, request_id);
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError("no case for this request_id");
-  return StoredRequest{stmt->Int(0), stmt->Text(1), stmt->Text(2)};
+  return StoredRequest{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)};
 }
 
 namespace {

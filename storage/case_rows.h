@@ -26,6 +26,7 @@ struct StoredRequest {
   int64_t case_id = 0;
   std::string case_number;
   std::string fingerprint;
+  std::string created_by;  // the principal whose request it was
 };
 absl::StatusOr<StoredRequest> FindRequest(sqlite::Connection& db, std::string_view request_id);
 

@@ -100,6 +100,14 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
   // same batch is found here too.
   absl::StatusOr<StoredRequest> stored = FindRequest(db, c.request_id);
   if (stored.ok()) {
+    // A request id is its sender's: a replay answers only the principal that created the
+    // case, and the refusal names no case to anyone else (an operator sees only their own
+    // cases; art. 74 keeps the reporter's identity from everyone who does not need it).
+    if (stored->created_by != c.actor) {
+      return absl::AlreadyExistsError(Concat("request_id \"", c.request_id,
+                                             "\" was already used by another caller; send the "
+                                             "request with a new request_id"));
+    }
     if (stored->fingerprint != c.request_fingerprint) {
       return absl::AlreadyExistsError(Concat("request_id \"", c.request_id,
                                              "\" was already used for case ", stored->case_number,

@@ -245,6 +245,15 @@ class CliTest(unittest.TestCase):
                         f"the message names neither the id nor the field: {message}")
         self.assertEqual(self.server.count_events(), count)
 
+        # Another operator sending the same request id and body gets neither the case nor its
+        # number (a replay answered the caller with the first operator's full case).
+        message = self.run_fails(["report"] + BEGGING_ARGS + [
+            "--request-id", rid, "--narrative", NARRATIVE, "--reporter-phone", PHONE],
+            self.op2, "ALREADY_EXISTS")
+        self.assertIn("another caller", message)
+        self.assertNotIn(first["caseNumber"], message)
+        self.assertEqual(self.server.count_events(), count)
+
     # --- 6 ------------------------------------------------------------------------------
 
     def test_06_one_report_reaches_several_desks_and_falls_back_to_center(self):

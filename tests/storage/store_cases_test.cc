@@ -219,6 +219,21 @@ TEST_CASE("A repeated request_id replays the stored case and writes nothing") {
   CHECK_THAT(std::string(conflict.status().message()), Catch::Contains("req-1"));
   CHECK_THAT(std::string(conflict.status().message()), Catch::Contains(first->case_number));
   CHECK(*store->CountEvents() == events);
+
+  // Another principal sending the same request id, same body or not, gets neither the case
+  // nor its number: a request id is its sender's.
+  for (const char* fingerprint : {"", "another body"}) {
+    NewCase other = SampleReport("req-1");
+    other.actor = "operator-2";
+    if (*fingerprint != '\0') other.request_fingerprint = fingerprint;
+    absl::StatusOr<CaseRecord> refused = store->CreateCase(other);
+    REQUIRE(refused.status().code() == absl::StatusCode::kAlreadyExists);
+    const std::string message(refused.status().message());
+    CHECK_THAT(message, Catch::Contains("req-1") && Catch::Contains("another caller"));
+    CHECK_THAT(message, !Catch::Contains(first->case_number));
+    CHECK(*store->CountEvents() == events);
+  }
+  CHECK(store->ListCases({}, 10, 0)->cases.size() == 1);
 }
 
 TEST_CASE("CreateCase rejects malformed input") {

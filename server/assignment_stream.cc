@@ -72,13 +72,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
  public:
   WatchReactor(StreamHub* hub, storage::Store* store, std::vector<std::string> desks,
                int64_t after_seq, std::chrono::seconds heartbeat, std::string caller,
-               std::function<void()> on_done)
+               int64_t token_id, std::function<void()> on_done)
       : on_done_(std::move(on_done)),
         hub_(hub),
         store_(store),
         desks_(std::move(desks)),
         heartbeat_(heartbeat),
         caller_(std::move(caller)),
+        token_id_(token_id),
         fetched_seq_(after_seq),
         last_sent_seq_(after_seq),
         last_write_(Clock::now()) {}
@@ -98,11 +99,18 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     Pump();
   }
 
-  // Hub thread: sends a heartbeat when idle and silent for the interval.
+  // Hub thread: sends a heartbeat when idle and silent for the interval, or ends the stream
+  // if the caller's token has been revoked since (by `hotlined token revoke`, another
+  // process: no commit of this server announces it).
   void MaybeHeartbeat(Clock::time_point now) {
     std::lock_guard<std::mutex> lock(mu_);
     if (finish_requested_ || writing_ || !queue_.empty()) return;
     if (now - last_write_ < heartbeat_) return;
+    if (absl::Status allowed = store_->CheckTokenActive(token_id_);
+        absl::IsUnauthenticated(allowed)) {
+      RequestFinishLocked(ToGrpcStatus(allowed));
+      return;
+    }
     current_.Clear();
     current_.set_cursor(StreamHub::Cursor(last_sent_seq_));
     SetTime(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -175,6 +183,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
         FinishIfIdleLocked();
         return;
       }
+      if (absl::IsUnauthenticated(error)) {  // revoked: the page read is dropped
+        RequestFinishLocked(ToGrpcStatus(error));
+        FinishIfIdleLocked();
+        return;
+      }
       if (!error.ok()) {
         RequestFinishLocked(ToGrpcStatus(absl::UnavailableError(
             "cannot read the event log; reconnect with your cursor")));
@@ -194,13 +207,19 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     StartWrite(&current_);
   }
 
-  // Reads the next page of events after `after` (no lock held).
+  // Reads the next page of events after `after` (no lock held). UNAUTHENTICATED, and no
+  // page, when the caller's token has been revoked: checked after the page is read, so any
+  // event committed after a revocation is in a page read after it, and is never sent.
   void Fetch(int64_t after, std::deque<v1::WatchAssignmentsResponse>* out, bool* full,
              int64_t* last, absl::Status* error) {
     absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> page =
         ReadWatchPage(store_, desks_, after, kPageSize);
     if (!page.ok()) {
       *error = page.status();
+      return;
+    }
+    if (absl::Status allowed = store_->CheckTokenActive(token_id_); !allowed.ok()) {
+      *error = allowed;
       return;
     }
     *full = static_cast<int>(page->size()) == kPageSize;
@@ -228,6 +247,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   const std::vector<std::string> desks_;
   const std::chrono::seconds heartbeat_;
   const std::string caller_;
+  const int64_t token_id_;  // the caller's token (Principal::token_id)
 
   std::mutex mu_;
   std::deque<v1::WatchAssignmentsResponse> queue_;  // guarded by mu_
@@ -272,9 +292,9 @@ void StreamHub::OnCommit(int64_t head) {
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(
     std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
-    std::string caller_name, std::function<void()> on_done) {
+    std::string caller_name, int64_t token_id, std::function<void()> on_done) {
   auto* reactor = new WatchReactor(this, store_, std::move(desks), after_seq, heartbeat,
-                                   std::move(caller_name), std::move(on_done));
+                                   std::move(caller_name), token_id, std::move(on_done));
   reactor->Begin();
   return reactor;
 }

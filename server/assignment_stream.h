@@ -51,11 +51,12 @@ class StreamHub {
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 
-  // Starts a watch; the reactor deletes itself when the call is done, after calling
-  // `on_done`.
+  // Starts a watch for the caller with token `token_id`; the reactor deletes itself when the
+  // call is done, after calling `on_done`. The stream ends with UNAUTHENTICATED once the
+  // token is revoked: it checks before every page it sends and every heartbeat.
   grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(
       std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
-      std::string caller_name, std::function<void()> on_done);
+      std::string caller_name, int64_t token_id, std::function<void()> on_done);
 
   void Add(WatchReactor* watcher);
   void Remove(WatchReactor* watcher);

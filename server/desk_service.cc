@@ -128,7 +128,7 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
                                              : std::chrono::seconds(request->heartbeat_seconds());
   if (absl::Status s = streams_->Acquire(name); !s.ok()) return refuse(name, s);
   LogCall(kRpc, name, "", absl::OkStatus());
-  return hub_->Watch(*std::move(desks), after, heartbeat, name,
+  return hub_->Watch(*std::move(desks), after, heartbeat, name, caller->principal.token_id,
                      [limiter = streams_, name] { limiter->Release(name); });
 }
 

@@ -143,4 +143,17 @@ absl::StatusOr<Principal> Store::Authenticate(std::string_view token) {
   });
 }
 
+absl::Status Store::CheckTokenActive(int64_t token_id) {
+  return impl_->Read([&](sqlite::Connection& db) -> absl::Status {
+    absl::StatusOr<sqlite::Statement> stmt =
+        db.Prepare("SELECT 1 FROM tokens WHERE id = ?1 AND revoked_ms IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, token_id);
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::UnauthenticatedError("the token was revoked");
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace hotline::storage

@@ -213,6 +213,11 @@ class Store {
   // The principal a token belongs to. UNAUTHENTICATED for an unknown or revoked token.
   absl::StatusOr<Principal> Authenticate(std::string_view token);
 
+  // OK while the token `token_id` (Principal::token_id) is not revoked; UNAUTHENTICATED once
+  // it is (or when there is no such token). For calls that outlive one request, such as a
+  // desk's stream, which checks again before it sends anything more.
+  absl::Status CheckTokenActive(int64_t token_id);
+
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);

@@ -427,6 +427,29 @@ class DeskLifecycleTest(unittest.TestCase):
         self.assertEqual([m.WhichOneof("kind") for _, m in got], ["heartbeat"])
         self.assertLess(got[0][0] - start, 3.0)
 
+    def test_a_revoked_token_ends_its_open_stream(self):
+        name = "police-chaoyang-leaver"
+        token = self.server.issue_token("agency", name, desks=["police-110105"])
+        call = self.desk.WatchAssignments(desk_pb2.WatchAssignmentsRequest(heartbeat_seconds=1),
+                                          metadata=metadata(token), timeout=20)
+        after_revoke = []
+        with self.assertRaises(grpc.RpcError) as ended:
+            revoked_at = None
+            for m in call:
+                if revoked_at is not None:
+                    after_revoke.append(m)
+                elif m.HasField("heartbeat"):  # caught up: revoke, then route a case to it
+                    self.server.revoke_tokens(name)
+                    revoked_at = time.monotonic()
+                    case = self.begging()
+        call.cancel()
+        e = ended.exception
+        self.assertEqual(e.code(), grpc.StatusCode.UNAUTHENTICATED, e.details())
+        self.assertIn("revoked", e.details())
+        self.assertLess(time.monotonic() - revoked_at, 5.0, "the stream outlived its token")
+        self.assertEqual([m for m in after_revoke if m.HasField("event")], [],
+                         f"events sent after the revocation (case {case.case_number})")
+
     def test_unknown_cursor_is_invalid_argument(self):
         self.refused(lambda: self.watch(self.sup, ["center"], after="not-a-cursor"),
                      grpc.StatusCode.INVALID_ARGUMENT, "after_cursor")

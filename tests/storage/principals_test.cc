@@ -52,7 +52,10 @@ TEST_CASE("Revoking tokens takes effect at once") {
   absl::StatusOr<std::string> t2 = store->IssueToken("supervisor", "sam", {}, "adm");
   absl::StatusOr<std::string> t3 = store->IssueToken("auditor", "alex", {}, "adm");
   REQUIRE((t1.ok() && t2.ok() && t3.ok()));
-  REQUIRE(store->Authenticate(*t1).ok());
+  absl::StatusOr<Principal> sam = store->Authenticate(*t1);
+  absl::StatusOr<Principal> alex = store->Authenticate(*t3);
+  REQUIRE((sam.ok() && alex.ok()));
+  CHECK(store->CheckTokenActive(sam->token_id).ok());
 
   absl::StatusOr<int> revoked = store->RevokeTokens("sam", "adm");
   REQUIRE(revoked.ok());
@@ -63,6 +66,12 @@ TEST_CASE("Revoking tokens takes effect at once") {
     CHECK(p.status().message() == "unknown or revoked token");
   }
   CHECK(store->Authenticate(*t3).ok());
+  // What a long-lived call (a desk's stream) checks by token id.
+  const absl::Status gone = store->CheckTokenActive(sam->token_id);
+  CHECK(gone.code() == absl::StatusCode::kUnauthenticated);
+  CHECK(gone.message() == "the token was revoked");
+  CHECK(store->CheckTokenActive(alex->token_id).ok());
+  CHECK(store->CheckTokenActive(12345).code() == absl::StatusCode::kUnauthenticated);
   CHECK(store->RevokeTokens("sam", "adm").status().code() == absl::StatusCode::kNotFound);
   CHECK(*store->CountEvents() == 4);
   CHECK(store->VerifyAuditLog()->ok);

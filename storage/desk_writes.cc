@@ -157,10 +157,10 @@ absl::StatusOr<EventRecord> ApplyPostUpdate(WriteContext& ctx, int64_t id, std::
                                std::move(payload), text);
 }
 
-absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id,
-                                              std::string_view actor, std::string_view new_status,
-                                              std::string_view reason,
-                                              const NewAssignment& successor, int64_t now_ms) {
+absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id, std::string_view actor,
+                                              std::string_view new_status, std::string_view reason,
+                                              const NewAssignment& successor, int64_t now_ms,
+                                              bool refuse_held) {
   if (new_status != "declined" && new_status != "transferred") {
     return absl::InvalidArgumentError("a hand-off is declined or transferred");
   }
@@ -174,6 +174,16 @@ absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id,
   const bool has_successor = !successor.desk_id.empty();
   if (has_successor && successor.desk_id == a.desk_id) {
     return absl::InvalidArgumentError(Concat("the successor desk must differ from ", a.desk_id));
+  }
+  if (has_successor && refuse_held) {
+    for (const AssignmentRecord& other : l->c.assignments) {
+      if (other.id != a.id && other.desk_id == successor.desk_id &&
+          IsOpenAssignmentStatus(other.status)) {
+        return absl::FailedPreconditionError(
+            Concat("desk ", successor.desk_id, " already holds case ", l->c.case_number,
+                   " (assignment ", other.id, ", ", other.status, "); choose another desk"));
+      }
+    }
   }
   if (!has_successor) {
     // Declining without a successor is allowed only while another desk still works on the
@@ -371,7 +381,8 @@ absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
   std::vector<AssignmentRecord> moved;
   for (int64_t id : *ids) {
     absl::StatusOr<AssignmentChange> change =
-        ApplyHandOff(ctx, id, actor, "transferred", reason, replacement, now_ms);
+        ApplyHandOff(ctx, id, actor, "transferred", reason, replacement, now_ms,
+                     /*refuse_held=*/false);
     if (!change.ok()) return change.status();
     moved.push_back(*change->successor);
   }

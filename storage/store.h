@@ -115,6 +115,7 @@ class Store {
                                                    std::string_view kind,
                                                    std::string_view text);
   // new_status: "declined" or "transferred"; `successor` takes the work over.
+  // FAILED_PRECONDITION when the successor's desk already holds an open hand-off of the case.
   absl::StatusOr<AssignmentChange> HandOffAssignment(int64_t id, std::string_view actor,
                                                      std::string_view new_status,
                                                      std::string_view reason,

@@ -538,6 +538,17 @@ class DeskLifecycleTest(unittest.TestCase):
                      grpc.StatusCode.INVALID_ARGUMENT, "to_desk_id")
         self.assertEqual(self.ack(new.id, self.dongcheng).assignment.status, ACKNOWLEDGED)
 
+    def test_transfer_to_a_desk_already_holding_the_case_is_refused(self):
+        case, ids = self.dropout()  # school-110105 and community-110105002002
+        details = self.refused(
+            lambda: self.transfer(ids["school-110105"], self.school, "community-110105002002"),
+            FAILED_PRECONDITION, "community-110105002002", "already holds", case.case_number,
+            str(ids["community-110105002002"]))
+        self.assertNotIn("reporter", details.lower())
+        stored = self.get_case(case.case_number)
+        self.assertEqual(sorted((a.desk_id, a.status) for a in stored.assignments),
+                         [("community-110105002002", PENDING), ("school-110105", PENDING)])
+
     # --- illegal transitions ------------------------------------------------------------
 
     def test_illegal_transitions_name_the_current_status(self):

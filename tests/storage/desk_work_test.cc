@@ -421,6 +421,16 @@ TEST_CASE("Declining or transferring hands the work to a successor that replaces
                 absl::StatusCode::kInvalidArgument,
                 "the successor desk must differ from community-110105001001");
   }
+  SECTION("a desk that already holds the case is not handed it again") {
+    for (const char* how : {"transferred", "declined"}) {
+      CheckStatus(
+          store.HandOffAssignment(next.id, "worker", how, "r", Desk("school-110105", "school"))
+              .status(),
+          absl::StatusCode::kFailedPrecondition,
+          "desk school-110105 already holds case " + c.case_number + " (assignment " +
+              Str(read->assignments[3].id) + ", pending); choose another desk");
+    }
+  }
   SECTION("a hand-off is declined or transferred, nothing else") {
     CheckStatus(
         store.HandOffAssignment(next.id, "worker", "resolved", "r", Desk("center", "center"))

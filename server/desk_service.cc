@@ -114,10 +114,11 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
                               "cursor of a WatchAssignmentsResponse, e.g. \"v1.1234\")"));
     }
     if (*seq > *head) {
+      // The head itself is not told: it counts the whole hotline's activity.
       return refuse(name, absl::InvalidArgumentError(fmt::format(
-                              "after_cursor: {} is ahead of the event log (last event {}); was "
-                              "it issued by another database?",
-                              request->after_cursor(), *head)));
+                              "after_cursor: {} is ahead of the event log; was it issued by "
+                              "another database?",
+                              request->after_cursor())));
     }
     after = *seq;
   }

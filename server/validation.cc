@@ -39,13 +39,29 @@ Status Error(std::string_view field, std::string_view reason) {
   return InvalidArgumentError(fmt::format("{}: {}", field, reason));
 }
 
-// Checks UTF-8 validity and length; `required` refuses the empty string.
+// Checks UTF-8 validity, length and control characters (only tab, line feed and carriage
+// return are text; a NUL or an escape sequence in a name or narrative is not something an
+// operator typed, and would reach every screen that shows it). `required` refuses the empty
+// string and text of nothing but white space.
 Status CheckText(std::string_view field, std::string_view text, int max_length, bool required) {
   int length = proto::Utf8Length(text);
   if (length < 0) return Error(field, "is not valid UTF-8");
-  if (required && length == 0) return Error(field, "is required");
   if (length > max_length) {
     return Error(field, fmt::format("is {} characters long; the limit is {}", length, max_length));
+  }
+  bool blank = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if ((c < 0x20 && !space) || c == 0x7f) {
+      return Error(field, fmt::format("contains the control character U+{:04X} at byte {}; "
+                                      "only tab and line breaks are allowed",
+                                      c, i));
+    }
+    blank = blank && space;
+  }
+  if (required && blank) {
+    return Error(field, length == 0 ? "is required" : "is required (it is only white space)");
   }
   return OkStatus();
 }
@@ -257,7 +273,8 @@ Status ValidateListCases(const v1::ListCasesRequest& request) {
     if (c < '0' || c > '9') return Error("jurisdiction_prefix", "must be digits");
   }
   if (prefix.size() > 12) return Error("jurisdiction_prefix", "is longer than 12 digits");
-  return CheckText("desk_id", request.desk_id(), 100, false);
+  if (!request.desk_id().empty()) return ValidateDeskId("desk_id", request.desk_id());
+  return OkStatus();
 }
 
 Status ValidateReopenCase(const v1::ReopenCaseRequest& request) {

@@ -138,6 +138,8 @@ TEST_CASE("every broken report field is refused, naming the field and the reason
        "report.reporter.name", "is 101 characters long; the limit is 100"},
       {"reporter name not UTF-8", [](auto& r) { Reporter(r).set_name(kBadUtf8); },
        "report.reporter.name", "is not valid UTF-8"},
+      {"child name with a NUL", [](auto& r) { Child0(r).set_name(std::string("a\0b", 3)); },
+       "report.children[0].name", "contains the control character U+0000 at byte 1"},
       {"organization of 201 characters",
        [](auto& r) { Reporter(r).set_organization(Repeat("o", 201)); },
        "report.reporter.organization", "is 201 characters long; the limit is 200"},

@@ -154,7 +154,19 @@ TEST_CASE("AddNote needs a case number and 1 to 5000 characters", "[validation][
           {"text of 5,001 characters", [](R& r) { r.set_text(Repeat("注", 5001)); }, "text",
            "is 5001 characters long; the limit is 5000"},
           {"text not UTF-8", [](R& r) { r.set_text("\xe4\xb8"); }, "text", "is not valid UTF-8"},
+          {"text of only white space", [](R& r) { r.set_text(" \t\n "); }, "text",
+           "is required (it is only white space)"},
+          {"text with a NUL", [](R& r) { r.set_text(std::string("a\0b", 3)); }, "text",
+           "contains the control character U+0000 at byte 1"},
+          {"text with an escape sequence", [](R& r) { r.set_text("red \x1b[31mtext"); }, "text",
+           "contains the control character U+001B at byte 4"},
+          {"text with DEL", [](R& r) { r.set_text("x\x7f"); }, "text",
+           "contains the control character U+007F at byte 1"},
       });
+  // Line breaks and tabs are text.
+  R multiline = valid;
+  multiline.set_text("first line\r\nsecond\tline\n");
+  CHECK_THAT(ValidateAddNote(multiline), IsAccepted());
 }
 
 TEST_CASE("CloseCase needs an outcome of 1-50 characters and an optional summary",
@@ -211,7 +223,9 @@ TEST_CASE("ListCases: every filter is optional and bad ones are named", "[valida
           {"prefix of 13 digits", [](R& r) { r.set_jurisdiction_prefix(Repeat("1", 13)); },
            "jurisdiction_prefix", "is longer than 12 digits"},
           {"desk id of 101 characters", [](R& r) { r.set_desk_id(Repeat("d", 101)); }, "desk_id",
-           "is 101 characters long; the limit is 100"},
+           "is longer than 100 characters"},
+          {"desk id that is not one", [](R& r) { r.set_desk_id("Bad Desk"); }, "desk_id",
+           "must match [a-z0-9_.-]+"},
       });
 }
 

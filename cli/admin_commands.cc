@@ -5,6 +5,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -371,11 +372,24 @@ int RunDesksDisable(CommandContext& ctx, const AdminOptions& o) {
   return kExitOk;
 }
 
+// A stored routing-table version: an integer of 1 or more, refused in the caller's language
+// (CLI::PositiveNumber's own message printed the range up to the largest double).
+CLI::Validator VersionNumber(const Ui& ui) {
+  return CLI::Validator(
+      [message = ui(Msg::kErrVersionNumber)](std::string& text) -> std::string {
+        int64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, error] = std::from_chars(text.data(), end, value);
+        return error == std::errc() && ptr == end && value >= 1 ? std::string() : message;
+      },
+      "");
+}
+
 void AddComment(CLI::App& command, AdminOptions& o, const Ui& ui) {
   command.add_option("--comment", o.comment, ui(Msg::kHelpComment))->required()->type_name("TEXT");
   command.add_option("--expected-version", o.expected_version, ui(Msg::kHelpExpectedVersion))
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(VersionNumber(ui));
 }
 
 }  // namespace
@@ -406,20 +420,20 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
       set([](CommandContext& ctx, const AdminOptions&) { return RunVersions(ctx); }));
 
   CLI::App* diff = AddSubcommand(rules, "diff", ui(Msg::kHelpRulesDiff), ui);
-  diff->add_option("from", o->version, ui(Msg::kHelpVersion))
+  diff->add_option("from", o->version, ui(Msg::kHelpVersionNumber))
       ->required()
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(VersionNumber(ui));
   diff->add_option("to", o->other_version, ui(Msg::kHelpVersionTo))
       ->type_name("N")
       ->check(CLI::NonNegativeNumber);
   diff->callback(set(RunDiff));
 
   CLI::App* rollback = AddSubcommand(rules, "rollback", ui(Msg::kHelpRulesRollback), ui);
-  rollback->add_option("version", o->version, ui(Msg::kHelpVersion))
+  rollback->add_option("version", o->version, ui(Msg::kHelpVersionNumber))
       ->required()
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(VersionNumber(ui));
   AddComment(*rollback, *o, ui);
   rollback->callback(set(RunRollback));
 

@@ -132,6 +132,11 @@ class CliAdminTest(unittest.TestCase):
                            "--jurisdiction", "110105", "--ack-deadline", "soon",
                            "--comment", "c", rc=2)
         self.assertIn("--ack-deadline: 'soon' is not a duration", bad.stderr)
+        for args in (["rules", "diff", "0"], ["rules", "rollback", "0", "--comment", "c"],
+                     ["rules", "apply", "x.toml", "--comment", "c", "--expected-version", "-1"]):
+            version = self.run_cli(*args, rc=2)
+            self.assertIn("must be a version number, 1 or more", version.stderr, args)
+            self.assertEqual(len(version.stderr.strip().splitlines()), 1, version.stderr)
         gone = self.run_cli("desks", "disable", "youth-110105", "--comment", "trial ended")
         self.assertIn("is in force", gone.stdout)
         self.assertNotIn("youth-110105", self.run_cli("desks", "list").stdout)

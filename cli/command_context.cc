@@ -12,6 +12,12 @@ namespace {
 
 constexpr double kMaxTimeoutSeconds = 24 * 60 * 60;
 
+// The call may or may not have taken effect, and may succeed if tried again.
+bool OutcomeUnknown(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
 }  // namespace
 
 CommandContext::CommandContext(GlobalOptions options, Ui ui, bool interactive, std::istream& in,
@@ -53,7 +59,23 @@ int CommandContext::Usage(std::string_view detail) {
 
 int CommandContext::RpcFailed(const grpc::Status& status) {
   err_ << RpcErrorLine(status) << '\n' << std::flush;
-  return kExitRpcFailed;
+  return OutcomeUnknown(status) ? kExitUnreachable : kExitRpcFailed;
+}
+
+grpc::Status CommandContext::SendSubmission(const std::function<grpc::Status()>& send) {
+  for (;;) {
+    grpc::Status status = send();
+    if (status.ok() || !OutcomeUnknown(status) || !interactive_) return status;
+    err_ << RpcErrorLine(status) << '\n' << std::flush;
+    std::optional<std::string> again = prompter_.AskChoice(ui_(Msg::kAskSendAgain), {"yes", "no"});
+    if (!again || *again == "no") return status;
+  }
+}
+
+int CommandContext::SubmissionFailed(const grpc::Status& status, std::string_view request_id) {
+  if (!OutcomeUnknown(status)) return RpcFailed(status);
+  err_ << RpcErrorLine(status) << ui_.Format(Msg::kHintSendAgain, request_id) << '\n' << std::flush;
+  return kExitUnreachable;
 }
 
 void CommandContext::PrintError(std::string_view line) {

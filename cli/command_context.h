@@ -7,6 +7,7 @@
 #include <grpcpp/support/status.h>
 
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -55,8 +56,18 @@ class CommandContext {
   void PrintJson(const google::protobuf::Message& message);
   // Writes "hotline: usage: <detail>" to stderr; returns kExitUsage.
   int Usage(std::string_view detail);
-  // Writes "hotline: <CODE>: <message>" to stderr; returns kExitRpcFailed.
+  // Writes "hotline: <CODE>: <message>" to stderr; returns kExitUnreachable when the
+  // server could not be reached or did not answer in time, else kExitRpcFailed.
   int RpcFailed(const grpc::Status& status);
+
+  // Sends a submission (a report or an inquiry, with request id `request_id`) with `send`.
+  // When the server could not be reached or did not answer in time, nobody knows whether it
+  // was stored: on a terminal the operator is asked whether to send it again with the same
+  // request id (which never creates a second case), so what they typed is not lost.
+  grpc::Status SendSubmission(const std::function<grpc::Status()>& send);
+  // RpcFailed for a submission: when the outcome is unknown, the line also says how to send
+  // it again safely (the same command with --request-id `request_id`).
+  int SubmissionFailed(const grpc::Status& status, std::string_view request_id);
   // Writes "hotline: <line>" to stderr.
   void PrintError(std::string_view line);
   // Writes `line` as is, and a newline, to stderr.

@@ -389,6 +389,14 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kErrVersionNumber,
                 "must be a version number, 1 or more (hotline rules versions lists them)",
                 "须为版本号，即 1 或更大的整数（hotline rules versions 可列出）"),
+    HOTLINE_MSG(kAskSendAgain,
+                "The server did not answer: this may not be stored. Send it again (same request "
+                "id, never a second case)?",
+                "服务器未应答：可能尚未保存。是否重新发送（同一请求编号，不会重复建案）？"),
+    HOTLINE_MSG(kHintSendAgain,
+                "; it is not known to be stored: to send it again safely, repeat the command "
+                "with --request-id {}",
+                "；无法确认是否已保存：如需安全重发，请以 --request-id {} 重复该命令"),
     HOTLINE_MSG(kHelpSince, "Only reports created since this day (default: 30 days ago)",
                 "仅重放此日以来的报告（默认：30 天内）"),
     HOTLINE_MSG(kHelpExamples, "Examples of changed decisions to show, 0-100 (default 10)",

@@ -303,6 +303,8 @@ enum class Msg : int {
   kHelpVersionNumber,
   kHelpVersionTo,
   kErrVersionNumber,
+  kAskSendAgain,
+  kHintSendAgain,
   kHelpSince,
   kHelpExamples,
   kHelpDesks,

@@ -56,9 +56,11 @@ int RunInquiry(CommandContext& ctx, InquiryOptions options) {
   *request.mutable_inquiry() = std::move(inquiry);
   v1::Case response;
   Connection& connection = ctx.connection();
-  const grpc::Status status = connection.Call(connection.intake(), &v1::Intake::Stub::SubmitInquiry,
-                                              request, &response, RetryPolicy{});
-  if (!status.ok()) return ctx.RpcFailed(status);
+  const grpc::Status status = ctx.SendSubmission([&] {
+    return connection.Call(connection.intake(), &v1::Intake::Stub::SubmitInquiry, request,
+                           &response, RetryPolicy{});
+  });
+  if (!status.ok()) return ctx.SubmissionFailed(status, request.request_id());
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {

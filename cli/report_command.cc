@@ -30,9 +30,11 @@ int RunReport(CommandContext& ctx, const ReportOptions& options) {
   *request.mutable_report() = std::move(draft.value().report);
   v1::Case response;
   Connection& connection = ctx.connection();
-  const grpc::Status status = connection.Call(connection.intake(), &v1::Intake::Stub::SubmitReport,
-                                              request, &response, RetryPolicy{});
-  if (!status.ok()) return ctx.RpcFailed(status);
+  const grpc::Status status = ctx.SendSubmission([&] {
+    return connection.Call(connection.intake(), &v1::Intake::Stub::SubmitReport, request, &response,
+                           RetryPolicy{});
+  });
+  if (!status.ok()) return ctx.SubmissionFailed(status, request.request_id());
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {

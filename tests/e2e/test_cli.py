@@ -459,5 +459,32 @@ class CliTest(unittest.TestCase):
                 self.assertNotIn(secret, line)
 
 
+class UnreachableServerTest(unittest.TestCase):
+    """A report the server may not have stored says how to send it again safely."""
+
+    def test_report_to_a_stopped_server_exits_4_and_its_request_id_resends_it(self):
+        server = Server(ROOT, name="unreachable")
+        self.addCleanup(server.close)
+        op = server.issue_token("operator", "op-unreachable")
+        server.start()
+        server.stop()
+        args = BEGGING_ARGS + ["--narrative", NARRATIVE, "--reporter-phone", PHONE]
+        down = server.cli(["--timeout", "3", "report"] + args, token=op)
+        self.assertEqual(down.rc, 4, down.describe())
+        code, message = down.error()
+        self.assertEqual(code, "UNAVAILABLE", down.describe())
+        m = re.search(r"not known to be stored: .* --request-id (\S+)$", message)
+        self.assertIsNotNone(m, down.describe())
+        rid = m.group(1)
+        self.assertEqual(server.query("SELECT COUNT(*) FROM cases")[0][0], 0)
+
+        server.start()
+        first = server.cli(["report"] + args + ["--request-id", rid], token=op, json_output=True)
+        self.assertEqual(first.rc, 0, first.describe())
+        again = server.cli(["report"] + args + ["--request-id", rid], token=op, json_output=True)
+        self.assertEqual(again.json()["caseNumber"], first.json()["caseNumber"])
+        self.assertEqual(server.query("SELECT COUNT(*) FROM cases")[0][0], 1)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -49,7 +49,7 @@ int RunInquiry(CommandContext& ctx, InquiryOptions options) {
   inquiry.set_answer(options.answer);
   if (!options.contact_name.empty() || !options.contact_phone.empty()) {
     inquiry.mutable_contact()->set_name(options.contact_name);
-    inquiry.mutable_contact()->set_phone(options.contact_phone);
+    inquiry.mutable_contact()->set_phone(NormalizePhone(options.contact_phone));
   }
   v1::SubmitInquiryRequest request;
   request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);

@@ -23,6 +23,16 @@ std::string Normalize(std::string_view text) {
 Prompter::Prompter(std::istream& in, std::ostream& out, Ui ui) : in_(in), out_(out), ui_(ui) {}
 
 std::optional<std::string> Prompter::AskLine(std::string_view question, const Check& check) {
+  return Ask(question, check, /*required=*/true);
+}
+
+std::optional<std::string> Prompter::AskOptionalLine(std::string_view question,
+                                                     const Check& check) {
+  return Ask(question, check, /*required=*/false);
+}
+
+std::optional<std::string> Prompter::Ask(std::string_view question, const Check& check,
+                                         bool required) {
   for (;;) {
     out_ << question << ": " << std::flush;
     std::string line;
@@ -32,6 +42,7 @@ std::optional<std::string> Prompter::AskLine(std::string_view question, const Ch
     }
     std::string answer = Trim(line);
     if (answer.empty()) {
+      if (!required) return answer;
       out_ << "  " << ui_(Msg::kPromptRequired) << '\n';
       continue;
     }

@@ -26,6 +26,9 @@ class Prompter {
   // nullopt when the input ends.
   std::optional<std::string> AskLine(std::string_view question, const Check& check = {});
 
+  // Like AskLine, but an empty answer is accepted as it is (and not checked).
+  std::optional<std::string> AskOptionalLine(std::string_view question, const Check& check = {});
+
   // Asks until the answer is one of `choices` (case-insensitive, '-' read as '_') or its
   // 1-based number; returns the choice as spelled in `choices`. nullopt when the input ends.
   std::optional<std::string> AskChoice(std::string_view question,
@@ -40,6 +43,7 @@ class Prompter {
   static std::optional<size_t> FindChoice(const std::string& answer,
                                           const std::vector<std::string>& choices);
   void ShowChoices(const std::vector<std::string>& choices);
+  std::optional<std::string> Ask(std::string_view question, const Check& check, bool required);
 
   std::istream& in_;
   std::ostream& out_;

@@ -27,14 +27,26 @@ int RunReport(CommandContext& ctx, const ReportOptions& options) {
   }
   v1::SubmitReportRequest request;
   request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);
-  *request.mutable_report() = std::move(draft.value().report);
   v1::Case response;
   Connection& connection = ctx.connection();
-  const grpc::Status status = ctx.SendSubmission([&] {
-    return connection.Call(connection.intake(), &v1::Intake::Stub::SubmitReport, request, &response,
-                           RetryPolicy{});
-  });
-  if (!status.ok()) return ctx.SubmissionFailed(status, request.request_id());
+  for (;;) {
+    *request.mutable_report() = draft.value().report;
+    const grpc::Status status = ctx.SendSubmission([&] {
+      return connection.Call(connection.intake(), &v1::Intake::Stub::SubmitReport, request,
+                             &response, RetryPolicy{});
+    });
+    if (status.ok()) break;
+    // A refused field the form asks for is asked again; the rest of the answers stay. (The
+    // refused request stored nothing, so its request id is still free.)
+    if (!ctx.interactive() || status.error_code() != grpc::StatusCode::INVALID_ARGUMENT ||
+        !ClearRefusedField(status.error_message(), draft.value())) {
+      return ctx.SubmissionFailed(status, request.request_id());
+    }
+    ctx.RpcFailed(status);
+    if (!AskMissingReportFields(draft.value(), ctx.prompter(), ui, ReportPromptScope{})) {
+      return ctx.Usage(ui(Msg::kInputEnded));
+    }
+  }
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {

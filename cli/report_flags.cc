@@ -97,6 +97,21 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
+std::string NormalizePhone(std::string_view text) {
+  std::string out;
+  const std::string trimmed = Trim(text);
+  for (size_t i = 0; i < trimmed.size(); ++i) {
+    const char c = trimmed[i];
+    if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') continue;
+    if (trimmed.compare(i, 3, "\u3000") == 0) {  // ideographic space
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 std::vector<std::string> SplitList(std::string_view input) {
   // Chinese input methods type "，" or "、" for a comma.
   std::string text(input);
@@ -232,7 +247,7 @@ Result<v1::Guardian> ParseGuardianSpec(std::string_view spec, const Ui& ui) {
     } else if (key == "relation") {
       guardian.set_relation(value);
     } else if (key == "phone") {
-      guardian.set_phone(value);
+      guardian.set_phone(NormalizePhone(value));
     } else if (key == "address") {
       guardian.set_address(value);
     } else if (key == "situation") {
@@ -286,7 +301,7 @@ Result<ReportDraft> BuildReport(const ReportFlags& f, const Ui& ui) {
   v1::Reporter* reporter = report.mutable_reporter();
   reporter->set_anonymous(f.anonymous);
   reporter->set_name(f.reporter_name);
-  reporter->set_phone(f.reporter_phone);
+  reporter->set_phone(NormalizePhone(f.reporter_phone));
   reporter->set_mandated_reporter(f.mandated);
   reporter->set_organization(f.organization);
   if (!f.reporter_relation.empty()) {

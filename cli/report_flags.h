@@ -52,6 +52,8 @@ struct ReportDraft {
   v1::Report report;
   // Per entry of report.children: whether an age (possibly "unknown") was given.
   std::vector<bool> age_given;
+  // The reporter's phone was asked for (an empty answer leaves it empty).
+  bool phone_asked = false;
 };
 
 // Registers the report flags on `command`, writing into `flags` (which must outlive it).
@@ -106,5 +108,10 @@ std::vector<std::string> SplitList(std::string_view text);
 
 // `text` without leading and trailing whitespace.
 std::string Trim(std::string_view text);
+
+// A phone number as people write it, "010-6500 1234", "(010) 65001234" or "138 0000 0000",
+// without the spaces (also U+3000), dashes, dots and brackets between its digits. Only that
+// spelling is changed: the server checks what is left.
+std::string NormalizePhone(std::string_view text);
 
 }  // namespace hotline::cli

@@ -1,5 +1,7 @@
 #include "cli/report_prompts.h"
 
+#include <charconv>
+
 #include "proto/enum_names.h"
 
 namespace hotline::cli {
@@ -52,12 +54,70 @@ bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui
     report.set_narrative(*narrative);
   }
   v1::Reporter* reporter = report.mutable_reporter();
-  if (!reporter->anonymous() && reporter->phone().empty()) {
-    auto phone = prompter.AskLine(ui(Msg::kPromptReporterPhone));
+  if (!reporter->anonymous() && reporter->phone().empty() && !draft.phone_asked) {
+    // A caller who gives no number and no name stays anonymous (no call-back, art. 37).
+    auto phone = prompter.AskOptionalLine(ui(Msg::kPromptReporterPhone));
     if (!phone) return false;
-    reporter->set_phone(*phone);
+    draft.phone_asked = true;
+    reporter->set_phone(NormalizePhone(*phone));
+    if (reporter->phone().empty() && reporter->name().empty()) reporter->set_anonymous(true);
   }
   return true;
+}
+
+bool ClearRefusedField(std::string_view message, ReportDraft& draft) {
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return false;
+  const std::string_view field = message.substr(0, colon);
+  const auto is = [field](std::string_view path) {
+    return field == path || (field.starts_with(path) && field.size() > path.size() &&
+                             (field[path.size()] == '.' || field[path.size()] == '['));
+  };
+  v1::Report& report = draft.report;
+  if (is("report.categories")) {
+    report.clear_categories();
+    return true;
+  }
+  if (is("report.urgency")) {
+    report.clear_urgency();
+    return true;
+  }
+  if (is("report.narrative")) {
+    report.clear_narrative();
+    return true;
+  }
+  if (is("report.reporter.phone") || field == "report.reporter") {
+    v1::Reporter* reporter = report.mutable_reporter();
+    reporter->clear_phone();
+    reporter->set_anonymous(false);
+    draft.phone_asked = false;
+    return reporter->name().empty();  // with a name, the phone alone may not be the problem
+  }
+  // report.children[i].jurisdiction_code / report.children[i].age...
+  static constexpr std::string_view kChild = "report.children[";
+  if (!field.starts_with(kChild)) return false;
+  const size_t close = field.find(']', kChild.size());
+  if (close == std::string_view::npos) return false;
+  int index = -1;
+  const std::string_view digits = field.substr(kChild.size(), close - kChild.size());
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (error != std::errc() || end != digits.data() + digits.size() || index < 0 ||
+      index >= report.children_size()) {
+    return false;
+  }
+  const std::string_view rest = field.substr(close + 1);
+  v1::Child* child = report.mutable_children(index);
+  if (rest == ".jurisdiction_code") {
+    child->clear_jurisdiction_code();
+    return true;
+  }
+  if (rest == ".age" || rest.starts_with(".age.")) {
+    child->clear_age();
+    draft.age_given.resize(static_cast<size_t>(report.children_size()), true);
+    draft.age_given[static_cast<size_t>(index)] = false;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace hotline::cli

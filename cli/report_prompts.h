@@ -3,6 +3,8 @@
 // Not thread-safe.
 #pragma once
 
+#include <string_view>
+
 #include "cli/i18n.h"
 #include "cli/prompt.h"
 #include "cli/report_flags.h"
@@ -19,5 +21,11 @@ struct ReportPromptScope {
 // before every answer was given (the draft is then partly filled).
 bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui,
                             const ReportPromptScope& scope);
+
+// After the server refused the report with `message` ("<field path>: <reason>"): clears the
+// field it names when the form asks for that field (categories, urgency, narrative, the
+// reporter's phone, a child's jurisdiction or age), so AskMissingReportFields asks it again
+// and nothing else typed is lost. False when the form cannot ask for that field.
+bool ClearRefusedField(std::string_view message, ReportDraft& draft);
 
 }  // namespace hotline::cli

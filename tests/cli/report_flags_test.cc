@@ -7,6 +7,16 @@ namespace {
 
 const Ui kEnglish(Lang::kEnglish);
 
+TEST_CASE("NormalizePhone drops the separators people type, nothing else", "[report_flags]") {
+  CHECK(NormalizePhone("010-65001234") == "01065001234");
+  CHECK(NormalizePhone(" (010) 6500.1234 ") == "01065001234");
+  CHECK(NormalizePhone("138 0000 0000") == "13800000000");
+  CHECK(NormalizePhone("138\u30000000\u30000000") == "13800000000");  // ideographic spaces
+  CHECK(NormalizePhone("+86 138-0000-0000") == "+8613800000000");
+  CHECK(NormalizePhone("call me") == "callme");  // still not a number: the server says so
+  CHECK(NormalizePhone("").empty());
+}
+
 TEST_CASE("ParseAge reads an exact age", "[report_flags]") {
   auto age = ParseAge("--child-age", "9", kEnglish);
   REQUIRE(age.ok());

@@ -58,5 +58,87 @@ TEST_CASE("AskMissingReportFields fails when input ends", "[prompt]") {
   CHECK_FALSE(AskMissingReportFields(draft, prompter, kEnglish, ReportPromptScope{}));
 }
 
+TEST_CASE("An empty phone answer keeps the caller anonymous; a typed one is normalized",
+          "[prompt]") {
+  const auto ask = [](const std::string& phone, const std::string& name) {
+    ReportDraft draft;
+    draft.report.add_categories(v1::DISTRESS_CATEGORY_BEGGING);
+    draft.report.set_urgency(v1::URGENCY_URGENT);
+    draft.report.mutable_reporter()->set_name(name);
+    std::istringstream in("110105\n9\nseen at the station\n" + phone + "\n");
+    std::ostringstream out;
+    Prompter prompter(in, out, kEnglish);
+    REQUIRE(AskMissingReportFields(draft, prompter, kEnglish, ReportPromptScope{}));
+    CHECK(out.str().find("empty: the caller stays anonymous") != std::string::npos);
+    return draft.report.reporter();
+  };
+  CHECK(ask("", "").anonymous());
+  CHECK(ask("", "").phone().empty());
+  CHECK_FALSE(ask("", "Wang").anonymous());  // named: not anonymous, no number
+  const v1::Reporter typed = ask(" 010-6500 1234 ", "");
+  CHECK_FALSE(typed.anonymous());
+  CHECK(typed.phone() == "01065001234");
+}
+
+TEST_CASE("ClearRefusedField clears what the form can ask again, and only that", "[prompt]") {
+  const auto filled = [] {
+    ReportDraft draft;
+    v1::Report& r = draft.report;
+    r.add_categories(v1::DISTRESS_CATEGORY_BEGGING);
+    r.set_urgency(v1::URGENCY_URGENT);
+    r.set_narrative("seen at the station");
+    r.mutable_reporter()->set_phone("137");
+    for (const char* code : {"110105", "1101"}) {
+      v1::Child* child = r.add_children();
+      child->set_jurisdiction_code(code);
+      child->mutable_age()->set_min_years(9);
+      child->mutable_age()->set_max_years(9);
+    }
+    draft.age_given = {true, true};
+    draft.phone_asked = true;
+    return draft;
+  };
+  SECTION("the reporter's phone") {
+    ReportDraft d = filled();
+    REQUIRE(ClearRefusedField("report.reporter.phone: must be 5 to 20 digits", d));
+    CHECK(d.report.reporter().phone().empty());
+    CHECK_FALSE(d.phone_asked);
+    CHECK(d.report.narrative() == "seen at the station");
+  }
+  SECTION("the second child's jurisdiction") {
+    ReportDraft d = filled();
+    REQUIRE(ClearRefusedField(
+        "report.children[1].jurisdiction_code: is not a jurisdiction the routing table knows", d));
+    CHECK(d.report.children(1).jurisdiction_code().empty());
+    CHECK(d.report.children(0).jurisdiction_code() == "110105");
+  }
+  SECTION("the first child's age") {
+    ReportDraft d = filled();
+    REQUIRE(ClearRefusedField("report.children[0].age.max_years: 30 is not a minor's age", d));
+    CHECK_FALSE(d.report.children(0).has_age());
+    CHECK(d.age_given == std::vector<bool>{false, true});
+  }
+  SECTION("categories, urgency and narrative") {
+    ReportDraft d = filled();
+    CHECK(ClearRefusedField("report.categories: at least one is required", d));
+    CHECK(ClearRefusedField("report.urgency: is required", d));
+    CHECK(ClearRefusedField("report.narrative: is 20001 characters long", d));
+    CHECK(d.report.categories().empty());
+    CHECK(d.report.urgency() == v1::URGENCY_UNSPECIFIED);
+    CHECK(d.report.narrative().empty());
+  }
+  SECTION("fields the form does not ask, and messages without a field") {
+    for (const char* message :
+         {"report.children[0].name: contains the control character U+0000 at byte 1",
+          "report.children[7].age: no such child", "report.children[x].age: odd",
+          "report.guardians[0].phone: must be 5 to 20 digits", "request_id: is required",
+          "something went wrong"}) {
+      ReportDraft d = filled();
+      CHECK_FALSE(ClearRefusedField(message, d));
+      CHECK(d.report.SerializeAsString() == filled().report.SerializeAsString());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotline::cli

@@ -14,6 +14,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/table.h"
+#include "proto/utf8.h"
 
 namespace hotline::cli {
 namespace {
@@ -40,18 +41,6 @@ struct AdminOptions {
 std::string LocalTime(const google::protobuf::Timestamp& t) {
   const std::string s = TimeUtil::ToString(t);  // RFC 3339, UTC
   return s.size() >= 16 ? s.substr(0, 10) + " " + s.substr(11, 5) : s;
-}
-
-// Reads a table file; empty optional and a usage message when it cannot.
-std::optional<std::string> ReadTableFile(CommandContext& ctx, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (!in || contents.str().empty()) {
-    ctx.Usage(ctx.ui().Format(Msg::kCannotReadFile, path));
-    return std::nullopt;
-  }
-  return contents.str();
 }
 
 // The version in force, for a change based on it when --expected-version is not given.
@@ -393,6 +382,27 @@ void AddComment(CLI::App& command, AdminOptions& o, const Ui& ui) {
 }
 
 }  // namespace
+
+std::optional<std::string> ReadTableFile(CommandContext& ctx, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  const Ui& ui = ctx.ui();
+  if (!in) {
+    ctx.Usage(ui.Format(Msg::kCannotReadFile, path));
+    return std::nullopt;
+  }
+  const std::string text = contents.str();
+  if (text.empty()) {
+    ctx.Usage(ui.Format(Msg::kFileEmpty, path));
+    return std::nullopt;
+  }
+  if (proto::Utf8Length(text) < 0) {
+    ctx.Usage(ui.Format(Msg::kFileNotUtf8, path));
+    return std::nullopt;
+  }
+  return text;
+}
 
 void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
   auto o = std::make_shared<AdminOptions>();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cli/command_context.h"
@@ -38,6 +39,10 @@ void AddDeskWatchCommand(CLI::App& desk_command, const Ui& ui, Action& action); 
 void AddFeedbackCommands(CLI::App& app, const Ui& ui, Action& action);  // feedback due|done
 void AddAuditCommands(CLI::App& app, const Ui& ui, Action& action);     // audit verify
 void AddRulesCommands(CLI::App& app, const Ui& ui, Action& action);     // rules explain + admin
+
+// A routing-table file's text; nullopt, after a usage message naming the file and the reason
+// (cannot be read, empty, not UTF-8 text), when it cannot be used.
+std::optional<std::string> ReadTableFile(CommandContext& ctx, const std::string& path);
 // rules validate|apply|show|versions|diff|rollback|replay (under the `rules` group)
 void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action);
 void AddDesksCommands(CLI::App& app, const Ui& ui, Action& action);  // desks list|put|disable

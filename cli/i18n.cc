@@ -398,6 +398,12 @@ constexpr std::array kCatalogue = {
                 "; it is not known to be stored: to send it again safely, repeat the command "
                 "with --request-id {}",
                 "；无法确认是否已保存：如需安全重发，请以 --request-id {} 重复该命令"),
+    HOTLINE_MSG(kFileEmpty, "{}: the file is empty", "{}：文件为空"),
+    HOTLINE_MSG(kFileNotUtf8, "{}: is not UTF-8 text (a routing table is a TOML text file)",
+                "{}：不是 UTF-8 文本（路由表应为 TOML 文本文件）"),
+    HOTLINE_MSG(kArgNotUtf8, "{}: is not valid UTF-8", "{}：不是有效的 UTF-8"),
+    HOTLINE_MSG(kUnknownCommand, "unknown command \"{}\"; the commands are: {}",
+                "未知命令“{}”；可用命令：{}"),
     HOTLINE_MSG(kHelpSince, "Only reports created since this day (default: 30 days ago)",
                 "仅重放此日以来的报告（默认：30 天内）"),
     HOTLINE_MSG(kHelpExamples, "Examples of changed decisions to show, 0-100 (default 10)",

@@ -8,12 +8,14 @@
 #include <exception>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "cli/command_context.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "proto/utf8.h"
 
 namespace hotline::cli {
 namespace {
@@ -38,6 +40,46 @@ void PrintUsageError(const Ui& ui, std::string_view detail) {
   std::cerr << ErrorLine(ui.Format(Msg::kUsageLine, detail)) << '\n';
 }
 
+// The first argument that is not valid UTF-8, named by its flag ("--narrative") when it is a
+// flag's value, else by its position; nullopt when all are valid. Protobuf would refuse to
+// send such text, logging about it, and the server would refuse it anyway.
+std::optional<std::string> FindNonUtf8Argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (proto::Utf8Length(arg) >= 0) continue;
+    if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      return std::string(arg.substr(0, arg.find('=')));
+    }
+    const std::string_view before = i > 1 ? std::string_view(argv[i - 1]) : std::string_view();
+    if (before.starts_with("-") && before.find('=') == std::string_view::npos) {
+      return std::string(before);
+    }
+    return "argument " + std::to_string(i);
+  }
+  return std::nullopt;
+}
+
+// The first word that is neither an option nor an option's value, when it names none of
+// `app`'s commands ("hotline frobnicate"); nullopt otherwise.
+std::optional<std::string> UnknownCommand(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return std::nullopt;
+    if (arg.starts_with("-")) {
+      const CLI::Option* option = arg.find('=') == std::string_view::npos
+                                      ? app.get_option_no_throw(std::string(arg))
+                                      : nullptr;
+      if (option != nullptr && option->get_type_size() > 0) ++i;  // skip its value
+      continue;
+    }
+    for (const CLI::App* command : app.get_subcommands({})) {
+      if (command->check_name(std::string(arg))) return std::nullopt;
+    }
+    return std::string(arg);
+  }
+  return std::nullopt;
+}
+
 // Parses the command line and runs the chosen command.
 int Run(int argc, char** argv, const Ui& ui) {
   CLI::App app(ui(Msg::kHelpApp), "hotline");
@@ -55,13 +97,25 @@ int Run(int argc, char** argv, const Ui& ui) {
   AddDesksCommands(app, ui, action);
   app.require_subcommand(1);
 
+  if (std::optional<std::string> where = FindNonUtf8Argument(argc, argv)) {
+    PrintUsageError(ui, ui.Format(Msg::kArgNotUtf8, *where));
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success&) {
     std::cout << app.help();
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    PrintUsageError(ui, e.what());
+    if (std::optional<std::string> unknown = UnknownCommand(app, argc, argv)) {
+      std::string names;
+      for (const CLI::App* command : app.get_subcommands({})) {
+        names += (names.empty() ? "" : ", ") + command->get_name();
+      }
+      PrintUsageError(ui, ui.Format(Msg::kUnknownCommand, *unknown, names));
+    } else {
+      PrintUsageError(ui, e.what());
+    }
     return kExitUsage;
   }
   if (!(global.timeout_seconds > 0)) {

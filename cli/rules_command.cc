@@ -1,9 +1,7 @@
 // `hotline rules explain`: a dry run of the routing table (in force, or a draft file) for a
 // described report. The other `rules` commands are in admin_commands.cc.
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "cli/case_view.h"
 #include "cli/commands.h"
@@ -26,11 +24,9 @@ int RunExplain(CommandContext& ctx, const ReportFlags& flags, const std::string&
   v1::ExplainRouteRequest request;
   *request.mutable_report() = std::move(draft.value().report);
   if (!draft_file.empty()) {
-    std::ifstream in(draft_file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in || text.str().empty()) return ctx.Usage(ui.Format(Msg::kCannotReadFile, draft_file));
-    request.set_draft_text(text.str());
+    std::optional<std::string> text = ReadTableFile(ctx, draft_file);
+    if (!text) return kExitUsage;
+    request.set_draft_text(*std::move(text));
   }
   v1::ExplainRouteResponse response;
   Connection& connection = ctx.connection();

@@ -459,6 +459,25 @@ class CliTest(unittest.TestCase):
                 self.assertNotIn(secret, line)
 
 
+class UsageTest(unittest.TestCase):
+    """Command lines the CLI refuses itself: one line, exit 2, nothing sent."""
+
+    def test_unknown_command_and_text_that_is_not_utf8(self):
+        server = Server(ROOT, name="usage")
+        self.addCleanup(server.close)
+        nowhere = "127.0.0.1:9"  # nothing is sent, so no server is needed
+        r = server.cli(["frobnicate", "--json"], server=nowhere)
+        self.assertEqual(r.rc, 2, r.describe())
+        self.assertRegex(r.stderr, r'^hotline: usage: unknown command "frobnicate"; the commands '
+                                   r'are: report, inquiry, case, .*\n$')
+        for args, flag in ((["report", "--narrative", os.fsdecode(b"caf\xe9")], "--narrative"),
+                           (["case", "note", "HL-2026-000001", "--text=" + os.fsdecode(b"\xff")],
+                            "--text")):
+            r = server.cli(args, server=nowhere)
+            self.assertEqual(r.rc, 2, r.describe())
+            self.assertEqual(r.stderr, f"hotline: usage: {flag}: is not valid UTF-8\n")
+
+
 class UnreachableServerTest(unittest.TestCase):
     """A report the server may not have stored says how to send it again safely."""
 

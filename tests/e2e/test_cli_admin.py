@@ -62,6 +62,19 @@ class CliAdminTest(unittest.TestCase):
         self.assertIn(f"{broken}:{i + 2}: 错误: unknown key 'colour'", zh.stdout)
         missing = self.run_cli("rules", "validate", os.path.join(self.dir, "nope.toml"), rc=2)
         self.assertIn("cannot read", missing.stderr)
+        binary = os.path.join(self.dir, "binary.toml")
+        with open(binary, "wb") as f:
+            f.write(b"version = \"x\"\n\xff\xfe\x00 not text")
+        empty = self.write("empty.toml", "")
+        for path, reason in ((binary, "is not UTF-8 text"), (empty, "the file is empty")):
+            for command in (["rules", "validate", path], ["rules", "explain", "--draft", path,
+                                                          "--category", "begging", "--urgency",
+                                                          "urgent", "--jurisdiction", "110105",
+                                                          "--child-age", "9"]):
+                r = self.run_cli(*command, rc=2)
+                self.assertEqual(r.stderr, f"hotline: usage: {path}: {reason}"
+                                 + (" (a routing table is a TOML text file)\n"
+                                    if path == binary else "\n"))
 
     def test_2_apply_versions_diff_show_rollback(self):
         before = self.current_version()

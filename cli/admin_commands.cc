@@ -70,31 +70,60 @@ std::string DiagnosticLines(const std::string& file,
   return out;
 }
 
-std::string VersionLine(const v1::RoutingTableVersion& v, const Ui& ui) {
-  return ui.Format(Msg::kVersionInForce, v.version(), v.label(), v.author()) + "\n";
+// What a change did: the new version in force, or, when the server answered with the version
+// the change was based on (`based_on`), that nothing changed (the text was already in force).
+std::string VersionLine(const v1::RoutingTableVersion& v, int64_t based_on, const Ui& ui) {
+  return ui.Format(v.version() == based_on ? Msg::kVersionUnchanged : Msg::kVersionInForce,
+                   v.version(), v.label(), v.author()) +
+         "\n";
+}
+
+// Validates `text` on the server.
+grpc::Status CallValidate(CommandContext& ctx, const std::string& text,
+                          v1::ValidateRoutingTableResponse* response) {
+  v1::ValidateRoutingTableRequest request;
+  request.set_text(text);
+  Connection& c = ctx.connection();
+  return c.Call(c.admin(), &v1::Admin::Stub::ValidateRoutingTable, request, response,
+                RetryPolicy{});
+}
+
+// A validation as `rules validate` shows it: each diagnostic on its own line, named by the
+// file and line, then the verdict.
+std::string ValidationText(const std::string& file, const v1::ValidateRoutingTableResponse& r,
+                           const Ui& ui) {
+  return DiagnosticLines(file, r.diagnostics(), ui) +
+         (r.ok() ? ui.Format(Msg::kTableValid, r.label(), r.desks(), r.rules(), r.expectations())
+                 : ui(Msg::kTableInvalid)) +
+         "\n";
 }
 
 int RunValidate(CommandContext& ctx, const AdminOptions& o) {
-  const Ui& ui = ctx.ui();
   std::optional<std::string> text = ReadTableFile(ctx, o.file);
   if (!text) return kExitUsage;
-  v1::ValidateRoutingTableRequest request;
-  request.set_text(*text);
   v1::ValidateRoutingTableResponse response;
-  Connection& c = ctx.connection();
-  const grpc::Status status =
-      c.Call(c.admin(), &v1::Admin::Stub::ValidateRoutingTable, request, &response, RetryPolicy{});
+  const grpc::Status status = CallValidate(ctx, *text, &response);
   if (!status.ok()) return ctx.RpcFailed(status);
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {
-    std::string out = DiagnosticLines(o.file, response.diagnostics(), ui);
-    out += response.ok() ? ui.Format(Msg::kTableValid, response.label(), response.desks(),
-                                     response.rules(), response.expectations())
-                         : ui(Msg::kTableInvalid);
-    ctx.Print(out + "\n");
+    ctx.Print(ValidationText(o.file, response, ctx.ui()));
   }
   return response.ok() ? kExitOk : kExitRpcFailed;
+}
+
+// After the server refused a table `text` read from `file`: when the table itself has
+// errors, they are shown as `rules validate` shows them instead of squeezed into one error
+// line. Otherwise the refusal is shown as it is.
+int TableRefused(CommandContext& ctx, const grpc::Status& status, const std::string& file,
+                 const std::string& text) {
+  v1::ValidateRoutingTableResponse response;
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT && !ctx.json() &&
+      CallValidate(ctx, text, &response).ok() && !response.ok()) {
+    ctx.Print(ValidationText(file, response, ctx.ui()));
+    return kExitRpcFailed;
+  }
+  return ctx.RpcFailed(status);
 }
 
 int RunApply(CommandContext& ctx, const AdminOptions& o) {
@@ -113,12 +142,12 @@ int RunApply(CommandContext& ctx, const AdminOptions& o) {
   Connection& c = ctx.connection();
   const grpc::Status status =
       c.Call(c.admin(), &v1::Admin::Stub::ApplyRoutingTable, request, &response, kNoRetry);
-  if (!status.ok()) return ctx.RpcFailed(status);
+  if (!status.ok()) return TableRefused(ctx, status, o.file, *text);
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {
     ctx.Print(DiagnosticLines(o.file, response.warnings(), ctx.ui()) +
-              VersionLine(response, ctx.ui()));
+              VersionLine(response, *expected, ctx.ui()));
   }
   return kExitOk;
 }
@@ -202,7 +231,7 @@ int RunRollback(CommandContext& ctx, const AdminOptions& o) {
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {
-    ctx.Print(VersionLine(response, ctx.ui()));
+    ctx.Print(VersionLine(response, *expected, ctx.ui()));
   }
   return kExitOk;
 }
@@ -225,7 +254,7 @@ int RunReplay(CommandContext& ctx, const AdminOptions& o) {
   Connection& c = ctx.connection();
   const grpc::Status status =
       c.Call(c.admin(), &v1::Admin::Stub::ReplayRouting, request, &response, RetryPolicy{});
-  if (!status.ok()) return ctx.RpcFailed(status);
+  if (!status.ok()) return TableRefused(ctx, status, o.file, *text);
   if (ctx.json()) {
     ctx.PrintJson(response);
     return kExitOk;
@@ -325,7 +354,10 @@ int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {
-    ctx.Print(VersionLine(response, ui));
+    // The warnings name lines of the new version's text (hotline rules show N prints it).
+    ctx.Print(DiagnosticLines(ui.Format(Msg::kTableOfVersion, response.version()),
+                              response.warnings(), ui) +
+              VersionLine(response, *expected, ui));
   }
   return kExitOk;
 }
@@ -351,7 +383,7 @@ int RunDesksDisable(CommandContext& ctx, const AdminOptions& o) {
     ctx.PrintJson(response);
     return kExitOk;
   }
-  std::string out = VersionLine(response.version(), ui);
+  std::string out = VersionLine(response.version(), *expected, ui);
   for (const v1::Assignment& a : response.moved()) {
     out += ui.Format(Msg::kAssignmentMoved, a.replaces_assignment_id(), a.case_number(), a.id(),
                      a.desk_id()) +

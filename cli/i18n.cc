@@ -404,6 +404,11 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kArgNotUtf8, "{}: is not valid UTF-8", "{}：不是有效的 UTF-8"),
     HOTLINE_MSG(kUnknownCommand, "unknown command \"{}\"; the commands are: {}",
                 "未知命令“{}”；可用命令：{}"),
+    HOTLINE_MSG(kVersionUnchanged,
+                "unchanged: routing table version {} ({}, applied by {}) already has this text "
+                "and stays in force",
+                "未变更：路由表版本 {}（{}，由 {} 提交）已是此内容，继续生效"),
+    HOTLINE_MSG(kTableOfVersion, "routing table version {}", "路由表版本 {}"),
     HOTLINE_MSG(kHelpSince, "Only reports created since this day (default: 30 days ago)",
                 "仅重放此日以来的报告（默认：30 天内）"),
     HOTLINE_MSG(kHelpExamples, "Examples of changed decisions to show, 0-100 (default 10)",

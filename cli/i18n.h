@@ -309,6 +309,8 @@ enum class Msg : int {
   kFileNotUtf8,
   kArgNotUtf8,
   kUnknownCommand,
+  kVersionUnchanged,
+  kTableOfVersion,
   kHelpSince,
   kHelpExamples,
   kHelpDesks,

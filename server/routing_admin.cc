@@ -101,12 +101,7 @@ absl::StatusOr<ActiveTable> RoutingAdmin::LoadAtStart(const std::string& path) {
 absl::StatusOr<int64_t> RoutingAdmin::ApplyFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
-  {
-    const ActiveTable current = snapshot_->Current();
-    absl::StatusOr<storage::RoutingTableRecord> stored = store_->GetRoutingTable(current.version);
-    if (stored.ok() && stored->sha256 == Sha256Hex(*text)) return current.version;
-  }
-  // Diagnostics name the file, as at start-up.
+  // Diagnostics name the file, as at start-up. (An unchanged file is no new version: Apply.)
   std::vector<router::Diagnostic> diagnostics;
   auto table = router::ParseRoutingTable(*text, path, &diagnostics);
   if (!table.ok()) return table.status();
@@ -124,6 +119,14 @@ absl::StatusOr<storage::RoutingTableRecord> RoutingAdmin::Apply(std::string text
   CheckedTable checked = CheckTableText(text, "routing table");
   if (!checked.table.ok()) return checked.table.status();
   std::lock_guard<std::mutex> lock(mu_);
+  // The text in force again (an edit undone, a file applied twice, SIGHUP without an edit):
+  // nothing changes, so no version and no event; the version in force is the answer. A
+  // stale expected_version still goes to the store, which refuses it.
+  const int64_t current = snapshot_->Current().version;
+  if (expected_version < 0 || expected_version == current) {
+    absl::StatusOr<storage::RoutingTableRecord> in_force = store_->GetRoutingTable(current);
+    if (in_force.ok() && in_force->sha256 == Sha256Hex(text)) return in_force;
+  }
   absl::StatusOr<storage::RoutingTableRecord> stored =
       store_->ApplyRoutingTable(Prepare(checked, std::move(text), std::move(author),
                                         std::move(comment), expected_version, restored_from));

@@ -39,12 +39,13 @@ class RoutingAdmin {
   // version 1. Returns the table in force (also set in the snapshot, which may start empty).
   absl::StatusOr<ActiveTable> LoadAtStart(const std::string& path);
 
-  // SIGHUP: applies `path` as a new version when its text differs from the version in force.
+  // SIGHUP: applies `path`, a new version when its text differs from the version in force.
   // Returns the version in force afterwards.
   absl::StatusOr<int64_t> ApplyFile(const std::string& path);
 
   // Checks and stores `text` as a new version and puts it in force. expected_version -1:
   // on top of whatever is current. INVALID_ARGUMENT listing errors; ABORTED when stale.
+  // When `text` is the text in force, nothing is stored: the answer is the version in force.
   absl::StatusOr<storage::RoutingTableRecord> Apply(std::string text, std::string author,
                                                     std::string comment,
                                                     int64_t expected_version,

@@ -86,6 +86,12 @@ class CliAdminTest(unittest.TestCase):
         stale = self.run_cli("rules", "apply", path, "--comment", "again",
                              "--expected-version", str(before), rc=1)
         self.assertEqual(stale.error()[0], "ABORTED", stale.describe())
+        events = self.server.count_events()
+        twice = self.run_cli("rules", "apply", path, "--comment", "applied twice")
+        self.assertIn(f"unchanged: routing table version {before + 1} (cli-e2e, applied by "
+                      "admin-li) already has this text and stays in force", twice.stdout)
+        self.assertEqual(self.current_version(), before + 1, "the same text made a new version")
+        self.assertEqual(self.server.count_events(), events, "an unchanged apply stored events")
 
         versions = self.run_cli("rules", "versions")
         self.assertRegex(versions.stdout, rf"(?m)^{before + 1} \*\s+cli-e2e\s+.*admin-li\s+"

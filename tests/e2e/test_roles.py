@@ -435,15 +435,27 @@ def build_ListDesks(w, role):
                     lambda t, r, cell: t.assertIn(AGENCY_DESK, [d.id for d in r.desks]))
 
 
+def distinct_table_text(w):
+    """The table text with a comment line no earlier version has (applying the text in force
+    again changes nothing, so it would not make a version)."""
+    w.n += 1
+    return w.table_text + f"\n# roles test {w.n}\n"
+
+
 def build_ApplyRoutingTable(w, role):
     current = w.table_version()
-    req = admin_pb2.ApplyRoutingTableRequest(text=w.table_text, comment="roles test",
+    req = admin_pb2.ApplyRoutingTableRequest(text=distinct_table_text(w), comment="roles test",
                                              expected_version=current)
     return Prepared(lambda md: w.admin.ApplyRoutingTable(req, metadata=md, timeout=T),
                     lambda t, r, cell: t.assertEqual(r.version, current + 1))
 
 
 def build_RollbackRoutingTable(w, role):
+    # Version 1's text must not be the one in force, or rolling back to it changes nothing.
+    w.admin.ApplyRoutingTable(
+        admin_pb2.ApplyRoutingTableRequest(text=distinct_table_text(w), comment="roles fixture",
+                                           expected_version=w.table_version()),
+        metadata=w.md("admin"), timeout=T)
     current = w.table_version()
     req = admin_pb2.RollbackRoutingTableRequest(version=1, comment="roles test",
                                                 expected_version=current)

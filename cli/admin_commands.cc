@@ -309,8 +309,8 @@ int RunDesksList(CommandContext& ctx) {
     ctx.PrintJson(response);
     return kExitOk;
   }
-  Table table({ui(Msg::kColDesk), ui(Msg::kColDeskName), ui(Msg::kColType),
-               ui(Msg::kLabelJurisdiction), ui(Msg::kColDeadline), ui(Msg::kColOpen)});
+  Table table({ui(Msg::kColDeskId), ui(Msg::kColDeskName), ui(Msg::kColType),
+               ui(Msg::kColJurisdiction), ui(Msg::kColDeadline), ui(Msg::kColOpen)});
   for (const v1::DeskInfo& d : response.desks()) {
     const int64_t s = d.ack_deadline_seconds();
     const std::string deadline = s % 3600 == 0 ? std::to_string(s / 3600) + "h"

@@ -40,16 +40,22 @@ grpc::Status CallWithRetry(const std::function<grpc::Status()>& attempt, const R
   return status;
 }
 
-static std::shared_ptr<grpc::ChannelCredentials> Credentials(const ConnectionOptions& options) {
-  if (options.tls_ca.empty()) return grpc::InsecureChannelCredentials();
-  std::ifstream in(options.tls_ca, std::ios::binary);
+std::optional<std::string> ReadPemFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream pem;
   pem << in.rdbuf();
-  if (!in || pem.str().find("-----BEGIN ") == std::string::npos) {
+  if (!in || pem.str().find("-----BEGIN ") == std::string::npos) return std::nullopt;
+  return pem.str();
+}
+
+static std::shared_ptr<grpc::ChannelCredentials> Credentials(const ConnectionOptions& options) {
+  if (options.tls_ca.empty()) return grpc::InsecureChannelCredentials();
+  std::optional<std::string> pem = ReadPemFile(options.tls_ca);
+  if (!pem) {  // main() checked it; the file changed since
     throw std::runtime_error("--tls-ca: cannot read a PEM certificate from " + options.tls_ca);
   }
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = pem.str();
+  ssl.pem_root_certs = *std::move(pem);
   return grpc::SslCredentials(ssl);
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hotline/v1/admin.grpc.pb.h"
@@ -46,6 +47,10 @@ std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, dou
 grpc::Status CallWithRetry(const std::function<grpc::Status()>& attempt, const RetryPolicy& policy,
                            const std::function<void(std::chrono::milliseconds)>& sleep,
                            const std::function<double()>& unit_random);
+
+// The PEM text of a --tls-ca file, or nullopt when it cannot be read or holds no PEM
+// certificate. The CLI checks it before it connects (a usage error, not a failed call).
+std::optional<std::string> ReadPemFile(const std::string& path);
 
 class Connection {
  public:

@@ -1,6 +1,7 @@
 // hotline: the terminal client of the hotline service. Parses the command line, runs the
 // chosen command, and turns every failure into one line on stderr and an exit code
 // (exit_codes.h).
+#include <grpc/support/log.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 
 #include "cli/command_context.h"
 #include "cli/commands.h"
+#include "cli/connection.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "proto/utf8.h"
@@ -122,6 +124,10 @@ int Run(int argc, char** argv, const Ui& ui) {
     PrintUsageError(ui, ui(Msg::kBadTimeout));
     return kExitUsage;
   }
+  if (!global.tls_ca.empty() && !ReadPemFile(global.tls_ca)) {
+    PrintUsageError(ui, ui.Format(Msg::kBadTlsCa, global.tls_ca));
+    return kExitUsage;
+  }
   if (!action) {  // Unreachable: require_subcommand makes parsing choose a command.
     PrintUsageError(ui, "no command");
     return kExitUsage;
@@ -130,7 +136,12 @@ int Run(int argc, char** argv, const Ui& ui) {
   return action(context);
 }
 
+// gRPC's own log lines ("E1129 ... ssl_transport_security.cc ... Handshake failed") would
+// break the rule of one error line on stderr; every failure reaches the user as a status.
+void SilenceGrpcLog(gpr_log_func_args* /*args*/) {}
+
 int Main(int argc, char** argv) {
+  gpr_set_log_function(SilenceGrpcLog);
   const std::optional<std::string_view> lang_flag = ScanLangFlag(argc, argv);
   const std::optional<Lang> lang = lang_flag ? ParseLang(*lang_flag) : std::nullopt;
   const Ui ui(DetectLang(lang, [](const char* name) { return std::getenv(name); }));

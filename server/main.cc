@@ -296,7 +296,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11's own codes (106 for a missing option, ...) mean nothing to a caller: 2 is usage.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   auto config = ResolveConfig(flags);
   if (!config.ok()) return Fail(std::string(config.status().message()));

@@ -287,7 +287,8 @@ Store::ApplyRoutingTableMovingDesk(const NewRoutingTable& t, std::string_view de
       if (it != open->end() && it->second > 0) {
         return absl::FailedPreconditionError(
             Concat("desk ", desk_id, " has ", it->second,
-                   " open assignments; name a replacement desk to take them over"));
+                   it->second == 1 ? " open assignment" : " open assignments",
+                   "; name a replacement desk to take ", it->second == 1 ? "it" : "them", " over"));
       }
     } else {
       absl::StatusOr<std::vector<AssignmentRecord>> m = ApplyMoveOpenAssignments(

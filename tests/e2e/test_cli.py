@@ -9,6 +9,7 @@ import glob
 import os
 import re
 import sqlite3
+import subprocess
 import unittest
 
 import harness
@@ -476,6 +477,15 @@ class UsageTest(unittest.TestCase):
             r = server.cli(args, server=nowhere)
             self.assertEqual(r.rc, 2, r.describe())
             self.assertEqual(r.stderr, f"hotline: usage: {flag}: is not valid UTF-8\n")
+        r = server.cli(["--tls-ca", "/nonexistent/ca.pem", "case", "list"], server=nowhere)
+        self.assertEqual((r.rc, r.stderr), (2, "hotline: usage: --tls-ca: cannot read a PEM "
+                                               "certificate from /nonexistent/ca.pem\n"))
+
+    def test_hotlined_usage_errors_exit_2(self):
+        p = subprocess.run([harness.HOTLINED, "token", "issue", "--role", "operator"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--name is required", p.stderr)
 
 
 class UnreachableServerTest(unittest.TestCase):

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/enum_labels.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/table.h"
@@ -316,7 +317,7 @@ int RunDesksList(CommandContext& ctx) {
     const std::string deadline = s % 3600 == 0 ? std::to_string(s / 3600) + "h"
                                  : s % 60 == 0 ? std::to_string(s / 60) + "m"
                                                : std::to_string(s) + "s";
-    table.AddRow({d.id(), d.name(), d.type(), d.jurisdiction_code(), deadline,
+    table.AddRow({d.id(), d.name(), DeskTypeLabel(d.type(), ui), d.jurisdiction_code(), deadline,
                   std::to_string(d.open_assignments())});
   }
   ctx.Print(ui.Format(Msg::kDesksOfVersion, response.table_version()) + "\n" +

@@ -10,11 +10,6 @@
 namespace hotline::cli {
 namespace {
 
-template <typename E>
-std::string Name(E value) {
-  return EnumText(value);
-}
-
 std::string YesNo(bool value, const Ui& ui) { return ui(value ? Msg::kYes : Msg::kNo); }
 
 std::string DesksText(const Assignments& assignments) {
@@ -27,10 +22,10 @@ std::string DesksText(const Assignments& assignments) {
   return out;
 }
 
-std::string ServicesText(const v1::Report& report) {
+std::string ServicesText(const v1::Report& report, const Ui& ui) {
   std::string out;
   for (int s : report.services_needed()) {
-    out += (out.empty() ? "" : ", ") + proto::ShortName(static_cast<v1::Service>(s));
+    out += (out.empty() ? "" : ", ") + EnumText(static_cast<v1::Service>(s), ui);
   }
   return out;
 }
@@ -40,24 +35,24 @@ void AddReporter(KeyValueBlock& block, Msg heading, const v1::Reporter& r, const
   if (r.anonymous()) block.Add(ui(Msg::kLabelAnonymous), ui(Msg::kYes));
   block.Add(ui(Msg::kLabelName), r.name());
   block.Add(ui(Msg::kLabelPhone), r.phone());
-  block.Add(ui(Msg::kLabelRelation), Name(r.relation()));
+  block.Add(ui(Msg::kLabelRelation), EnumText(r.relation(), ui));
   if (r.mandated_reporter()) block.Add(ui(Msg::kLabelMandated), ui(Msg::kYes));
   block.Add(ui(Msg::kLabelOrganization), r.organization());
   block.EndGroup();
 }
 
 void AddReport(KeyValueBlock& block, const v1::Report& report, const Ui& ui) {
-  block.Add(ui(Msg::kLabelChannel), Name(report.channel()));
-  block.Add(ui(Msg::kLabelUrgency), Name(report.urgency()));
-  block.Add(ui(Msg::kLabelCategories), CategoriesText(report));
-  block.Add(ui(Msg::kLabelServices), ServicesText(report));
+  block.Add(ui(Msg::kLabelChannel), EnumText(report.channel(), ui));
+  block.Add(ui(Msg::kLabelUrgency), EnumText(report.urgency(), ui));
+  block.Add(ui(Msg::kLabelCategories), CategoriesText(report, ui));
+  block.Add(ui(Msg::kLabelServices), ServicesText(report, ui));
   block.Add(ui(Msg::kLabelNarrative), report.narrative());
   for (int i = 0; i < report.children_size(); ++i) {
     const v1::Child& child = report.children(i);
     block.Heading(ui.Format(Msg::kLabelChild, i + 1));
     block.Add(ui(Msg::kLabelName), child.name());
     block.Add(ui(Msg::kLabelAge), AgeText(child, ui));
-    block.Add(ui(Msg::kLabelSex), Name(child.sex()));
+    block.Add(ui(Msg::kLabelSex), EnumText(child.sex(), ui));
     block.Add(ui(Msg::kLabelJurisdiction), child.jurisdiction_code());
     block.Add(ui(Msg::kLabelAddress), child.address());
     block.Add(ui(Msg::kLabelSchool), child.school());
@@ -79,7 +74,7 @@ void AddReport(KeyValueBlock& block, const v1::Report& report, const Ui& ui) {
 }
 
 void AddInquiry(KeyValueBlock& block, const v1::Inquiry& inquiry, const Ui& ui) {
-  block.Add(ui(Msg::kLabelChannel), Name(inquiry.channel()));
+  block.Add(ui(Msg::kLabelChannel), EnumText(inquiry.channel(), ui));
   block.Add(ui(Msg::kLabelTopic), inquiry.topic());
   block.Add(ui(Msg::kLabelQuestion), inquiry.question());
   block.Add(ui(Msg::kLabelAnswer), inquiry.answer());
@@ -90,7 +85,7 @@ void AddOutcome(KeyValueBlock& block, const v1::Case& c, const Ui& ui) {
   block.Add(ui(Msg::kLabelOutcome), c.outcome());
   block.Add(ui(Msg::kLabelSummary), c.outcome_summary());
   block.Add(ui(Msg::kLabelClosed), FormatLocalTime(c.close_time()));
-  block.Add(ui(Msg::kLabelFeedback), Name(c.feedback()));
+  block.Add(ui(Msg::kLabelFeedback), EnumText(c.feedback(), ui));
 }
 
 std::string DeadlineText(const v1::Assignment& a, const Ui& ui) {
@@ -108,15 +103,17 @@ std::string AgeText(const v1::Child& child, const Ui& ui) {
   return std::to_string(age.min_years()) + "-" + std::to_string(age.max_years());
 }
 
-std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories) {
+std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories, const Ui& ui) {
   std::string out;
   for (int c : categories) {
-    out += (out.empty() ? "" : ", ") + proto::ShortName(static_cast<v1::DistressCategory>(c));
+    out += (out.empty() ? "" : ", ") + EnumText(static_cast<v1::DistressCategory>(c), ui);
   }
   return out;
 }
 
-std::string CategoriesText(const v1::Report& report) { return CategoryNames(report.categories()); }
+std::string CategoriesText(const v1::Report& report, const Ui& ui) {
+  return CategoryNames(report.categories(), ui);
+}
 
 std::string RenderAssignments(const Assignments& assignments, bool with_status, const Ui& ui,
                               const TableStyle& style) {
@@ -140,10 +137,10 @@ std::string RenderAssignments(const Assignments& assignments, bool with_status, 
   for (const v1::Assignment& a : assignments) {
     std::vector<std::string> row;
     if (with_status) row.push_back(a.id() == 0 ? "" : std::to_string(a.id()));
-    for (const std::string* cell : {&a.desk_id(), &a.desk_name(), &a.desk_type()}) {
-      row.push_back(*cell);
-    }
-    if (with_status) row.push_back(Name(a.status()));
+    row.push_back(a.desk_id());
+    row.push_back(a.desk_name());
+    row.push_back(DeskTypeLabel(a.desk_type(), ui));
+    if (with_status) row.push_back(EnumText(a.status(), ui));
     row.push_back(DeadlineText(a, ui));
     if (outcomes) row.push_back(a.outcome());
     if (successors) {
@@ -168,9 +165,9 @@ std::string RenderTrace(const v1::RoutingTrace& trace, const Ui& ui, const Table
 std::string RenderSubmittedReport(const v1::Case& c, const Ui& ui, const TableStyle& style) {
   KeyValueBlock block;
   block.Add(ui(Msg::kLabelCase), c.case_number());
-  block.Add(ui(Msg::kLabelStatus), Name(c.status()));
-  block.Add(ui(Msg::kLabelUrgency), Name(c.report().urgency()));
-  block.Add(ui(Msg::kLabelCategories), CategoriesText(c.report()));
+  block.Add(ui(Msg::kLabelStatus), EnumText(c.status(), ui));
+  block.Add(ui(Msg::kLabelUrgency), EnumText(c.report().urgency(), ui));
+  block.Add(ui(Msg::kLabelCategories), CategoriesText(c.report(), ui));
   return block.Render() + "\n" + RenderAssignments(c.assignments(), false, ui, style) +
          ui.Format(Msg::kRoutedBy, c.routing().table_version()) + "\n";
 }
@@ -178,8 +175,8 @@ std::string RenderSubmittedReport(const v1::Case& c, const Ui& ui, const TableSt
 std::string RenderCaseSummary(const v1::Case& c, const Ui& ui) {
   KeyValueBlock block;
   block.Add(ui(Msg::kLabelCase), c.case_number());
-  block.Add(ui(Msg::kLabelKind), Name(c.kind()));
-  block.Add(ui(Msg::kLabelStatus), Name(c.status()));
+  block.Add(ui(Msg::kLabelKind), EnumText(c.kind(), ui));
+  block.Add(ui(Msg::kLabelStatus), EnumText(c.status(), ui));
   AddOutcome(block, c, ui);
   return block.Render();
 }
@@ -187,8 +184,8 @@ std::string RenderCaseSummary(const v1::Case& c, const Ui& ui) {
 std::string RenderCase(const v1::Case& c, const Ui& ui, const TableStyle& style) {
   KeyValueBlock block;
   block.Add(ui(Msg::kLabelCase), c.case_number());
-  block.Add(ui(Msg::kLabelKind), Name(c.kind()));
-  block.Add(ui(Msg::kLabelStatus), Name(c.status()));
+  block.Add(ui(Msg::kLabelKind), EnumText(c.kind(), ui));
+  block.Add(ui(Msg::kLabelStatus), EnumText(c.status(), ui));
   block.Add(ui(Msg::kLabelCreated), FormatLocalTime(c.create_time()));
   block.Add(ui(Msg::kLabelUpdated), FormatLocalTime(c.update_time()));
   block.Add(ui(Msg::kLabelCreatedBy), c.created_by());
@@ -217,7 +214,8 @@ std::string RenderExplanation(const v1::ExplainRouteResponse& r, const Ui& ui,
     Table table({ui(Msg::kColDeskId), ui(Msg::kColDeskName), ui(Msg::kColType), ui(Msg::kColRule),
                  ui(Msg::kColResolution)});
     for (const v1::Assignment& a : r.assignments()) {
-      table.AddRow({a.desk_id(), a.desk_name(), a.desk_type(), a.rule_id(), a.resolution()});
+      table.AddRow({a.desk_id(), a.desk_name(), DeskTypeLabel(a.desk_type(), ui), a.rule_id(),
+                    a.resolution()});
     }
     out += table.Render(style);
   }
@@ -231,9 +229,9 @@ std::string RenderCaseList(const google::protobuf::RepeatedPtrField<v1::Case>& c
   Table table({ui(Msg::kColNumber), ui(Msg::kColCreated), ui(Msg::kColKind), ui(Msg::kColStatus),
                ui(Msg::kColUrgency), ui(Msg::kColCategories), ui(Msg::kColDesks)});
   for (const v1::Case& c : cases) {
-    table.AddRow({c.case_number(), FormatLocalTime(c.create_time()), Name(c.kind()),
-                  Name(c.status()), Name(c.report().urgency()), CategoriesText(c.report()),
-                  DesksText(c.assignments())});
+    table.AddRow({c.case_number(), FormatLocalTime(c.create_time()), EnumText(c.kind(), ui),
+                  EnumText(c.status(), ui), EnumText(c.report().urgency(), ui),
+                  CategoriesText(c.report(), ui), DesksText(c.assignments())});
   }
   return table.Render(style);
 }

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "cli/enum_labels.h"
 #include "cli/i18n.h"
 #include "cli/table.h"
 #include "hotline/v1/admin.pb.h"
@@ -18,20 +19,14 @@ namespace hotline::cli {
 
 using Assignments = google::protobuf::RepeatedPtrField<v1::Assignment>;
 
-// The short name of `value` ("pending"), or "" for the *_UNSPECIFIED value.
-template <typename E>
-std::string EnumText(E value) {
-  return value == E{} ? std::string() : proto::ShortName(value);
-}
-
-// Short names of distress `categories` (enum numbers), joined with ", ".
-std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories);
+// Distress `categories` (enum numbers) as the UI shows them (enum_labels.h), joined with ", ".
+std::string CategoryNames(const google::protobuf::RepeatedField<int>& categories, const Ui& ui);
 
 // "9", "6-8", or the UI's "unknown" when the child has no age.
 std::string AgeText(const v1::Child& child, const Ui& ui);
 
-// Short names of `categories`, joined with ", ".
-std::string CategoriesText(const v1::Report& report);
+// The report's categories as the UI shows them, joined with ", ".
+std::string CategoriesText(const v1::Report& report, const Ui& ui);
 
 // What `hotline report` prints: number, status, urgency, categories, the assignments table
 // (desk id, desk name, type, deadline, resolution) and "routed by table <version>".

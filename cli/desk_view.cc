@@ -68,8 +68,8 @@ std::string RenderAssignmentList(
     const v1::CaseSummary& c = item.case_summary();
     table.AddRow({std::to_string(a.id()), a.desk_id(),
                   a.case_number().empty() ? c.case_number() : a.case_number(),
-                  EnumText(c.urgency()), CategoryNames(c.categories()), EnumText(a.status()),
-                  DeadlineText(a, now_seconds, ui)});
+                  EnumText(c.urgency(), ui), CategoryNames(c.categories(), ui),
+                  EnumText(a.status(), ui), DeadlineText(a, now_seconds, ui)});
   }
   return table.Render(style);
 }
@@ -80,8 +80,8 @@ std::string RenderAssignmentDetail(const v1::GetAssignmentResponse& r, int64_t n
   KeyValueBlock block;
   block.Add(ui(Msg::kLabelAssignment), IdText(a.id()));
   block.Add(ui(Msg::kLabelDesk), DeskText(a));
-  block.Add(ui(Msg::kLabelDeskType), a.desk_type());
-  block.Add(ui(Msg::kLabelStatus), EnumText(a.status()));
+  block.Add(ui(Msg::kLabelDeskType), DeskTypeLabel(a.desk_type(), ui));
+  block.Add(ui(Msg::kLabelStatus), EnumText(a.status(), ui));
   block.Add(ui(Msg::kLabelCase), a.case_number());
   block.Add(ui(Msg::kLabelRule), a.rule_id());
   block.Add(ui(Msg::kLabelCreated), FormatLocalTime(a.create_time()));
@@ -99,8 +99,8 @@ std::string RenderAssignmentDetail(const v1::GetAssignmentResponse& r, int64_t n
 
 std::string RenderAssignmentChange(const v1::AssignmentChange& change, const Ui& ui) {
   const v1::Assignment& a = change.assignment();
-  std::string out = ui.Format(Msg::kAssignmentChange, a.id(), a.desk_id(), EnumText(a.status()),
-                              a.case_number(), EnumText(change.case_status()));
+  std::string out = ui.Format(Msg::kAssignmentChange, a.id(), a.desk_id(), EnumText(a.status(), ui),
+                              a.case_number(), EnumText(change.case_status(), ui));
   if (change.has_successor() && change.successor().id() != 0) {
     const v1::Assignment& s = change.successor();
     out += ui.Format(Msg::kAssignmentSuccessor, s.id(), s.desk_id(), s.resolution());
@@ -122,14 +122,14 @@ std::string WatchLine(const v1::WatchAssignmentsResponse& r, const Ui& ui) {
   const v1::AssignmentEvent& e = r.event();
   const v1::Assignment& a = e.assignment();
   const v1::CaseSummary& c = e.case_summary();
-  std::string status = EnumText(a.status());
+  std::string status = EnumText(a.status(), ui);
   if (e.update_kind() != v1::UPDATE_KIND_UNSPECIFIED) {
     status += (status.empty() ? "" : " ") + UpdateKindName(e.update_kind());
   }
   const std::string type = PadToWidth(e.type().empty() ? "-" : OneLine(e.type()), kEventTypeWidth);
   return JoinFields({FormatLocalTime(e.time(), true), cursor, type, IdText(a.id()), a.desk_id(),
                      a.case_number().empty() ? c.case_number() : a.case_number(),
-                     EnumText(c.urgency()), CategoryNames(c.categories()), status});
+                     EnumText(c.urgency(), ui), CategoryNames(c.categories(), ui), status});
 }
 
 std::string WatchJsonLine(const v1::WatchAssignmentsResponse& r) { return ToJson(r) + "\n"; }

@@ -56,9 +56,9 @@ int RunDone(CommandContext& ctx, const FeedbackOptions& o) {
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {
-    ctx.Print(
-        ui.Format(Msg::kFeedbackRecorded, response.case_number(), EnumText(response.feedback())) +
-        "\n");
+    ctx.Print(ui.Format(Msg::kFeedbackRecorded, response.case_number(),
+                        EnumText(response.feedback(), ui)) +
+              "\n");
   }
   return kExitOk;
 }

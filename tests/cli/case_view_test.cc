@@ -129,7 +129,7 @@ TEST_CASE("RenderCaseSummary and RenderCase show the feedback state", "[case_vie
         "Kind      report\n"
         "Status    resolved\n"
         "Feedback  due\n");
-  CHECK(RenderCase(c, Ui(Lang::kChinese), TableStyle{}).find("结果反馈  due\n") !=
+  CHECK(RenderCase(c, Ui(Lang::kChinese), TableStyle{}).find("结果反馈  待反馈\n") !=
         std::string::npos);
   c.clear_feedback();
   CHECK(RenderCaseSummary(c, kEnglish).find("Feedback") == std::string::npos);

@@ -105,15 +105,17 @@ TEST_CASE("RenderAssignmentList aligns Chinese headers and marks by display widt
   const std::vector<std::string> lines = Lines(
       RenderAssignmentList(ThreeAssignments(), kMidnight + 2 * kHour, kChinese, TableStyle{}));
   REQUIRE(lines.size() == 4);
+  // Statuses, urgency and categories in Chinese too (enum_labels.h).
   CHECK(lines[0] ==
-        "编号  机构编号       案件编号        紧急程度  困境类别           状态          确认期限");
+        "编号  机构编号       案件编号        紧急程度  困境类别    状态    确认期限");
   CHECK(lines[1] ==
-        "42    police-110105  HL-2026-000042  urgent    begging, vagrancy  pending       "
+        "42    police-110105  HL-2026-000042  紧急      乞讨, 流浪  待签收  "
         "2026-01-01 01:00 已逾期");
   for (const std::string& line : lines) CHECK(line.back() != ' ');
   CHECK(ColumnOf(lines[1], "police") == ColumnOf(lines[0], "机构编号"));
   CHECK(ColumnOf(lines[2], "HL-2026-000043") == ColumnOf(lines[0], "案件编号"));
-  CHECK(ColumnOf(lines[3], "pending") == ColumnOf(lines[0], "状态"));
+  CHECK(ColumnOf(lines[1], "乞讨") == ColumnOf(lines[0], "困境类别"));
+  CHECK(ColumnOf(lines[2], "已签收") == ColumnOf(lines[0], "状态"));
   CHECK(ColumnOf(lines[2], "2026-01-01") == ColumnOf(lines[0], "确认期限"));
   CHECK(lines[3].find("已逾期") == std::string::npos);
   CHECK(RenderAssignmentList({}, kMidnight, kChinese, TableStyle{}) == "没有分派\n");
@@ -218,7 +220,7 @@ TEST_CASE("RenderAssignmentChange names the new status and any successor", "[des
         "assignment #42 (police-110105): declined; case HL-2026-000007: routed; taken over by "
         "#43 (center): declined by police-110105: no next target");
   CHECK(RenderAssignmentChange(decline, kChinese) ==
-        "分派 #42（police-110105）：declined；案件 HL-2026-000007：routed；由 #43（center）接办："
+        "分派 #42（police-110105）：已退回；案件 HL-2026-000007：已分派；由 #43（center）接办："
         "declined by police-110105: no next target");
 }
 

@@ -107,7 +107,7 @@ TEST_CASE("RenderAssignmentList aligns Chinese headers and marks by display widt
   REQUIRE(lines.size() == 4);
   // Statuses, urgency and categories in Chinese too (enum_labels.h).
   CHECK(lines[0] ==
-        "编号  机构编号       案件编号        紧急程度  困境类别    状态    确认期限");
+        "编号  机构编号       案件编号        紧急程度  困境类别    状态    签收时限");
   CHECK(lines[1] ==
         "42    police-110105  HL-2026-000042  紧急      乞讨, 流浪  待签收  "
         "2026-01-01 01:00 已逾期");
@@ -116,7 +116,7 @@ TEST_CASE("RenderAssignmentList aligns Chinese headers and marks by display widt
   CHECK(ColumnOf(lines[2], "HL-2026-000043") == ColumnOf(lines[0], "案件编号"));
   CHECK(ColumnOf(lines[1], "乞讨") == ColumnOf(lines[0], "困境类别"));
   CHECK(ColumnOf(lines[2], "已签收") == ColumnOf(lines[0], "状态"));
-  CHECK(ColumnOf(lines[2], "2026-01-01") == ColumnOf(lines[0], "确认期限"));
+  CHECK(ColumnOf(lines[2], "2026-01-01") == ColumnOf(lines[0], "签收时限"));
   CHECK(lines[3].find("已逾期") == std::string::npos);
   CHECK(RenderAssignmentList({}, kMidnight, kChinese, TableStyle{}) == "没有分派\n");
 }

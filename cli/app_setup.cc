@@ -2,10 +2,34 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/display_width.h"
 
 namespace hotline::cli {
+namespace {
+
+// CLI11's help pads the option column by bytes, so a Chinese word in it ("必填", 6 bytes, 4
+// columns) pushed the description two columns left of the others. This pads by display width.
+class DisplayWidthFormatter : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string description = make_option_desc(opt);
+    const int width = static_cast<int>(get_column_width());
+    if (description.empty()) return name + "\n";
+    const std::string indent(static_cast<size_t>(width), ' ');
+    std::string out = DisplayWidth(name) >= width ? name + "\n" + indent : PadToWidth(name, width);
+    for (const char c : description) {
+      out += c;
+      if (c == '\n') out += indent;
+    }
+    return out + "\n";
+  }
+};
+
+}  // namespace
 
 void ConfigureApp(CLI::App& app, const Ui& ui) {
+  app.formatter(std::make_shared<DisplayWidthFormatter>());
   auto formatter = app.get_formatter();
   formatter->label("Usage", ui(Msg::kHelpFmtUsage));
   formatter->label("OPTIONS", ui(Msg::kHelpFmtOptions));

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import unicodedata
 import unittest
 
 import harness
@@ -480,6 +481,25 @@ class UsageTest(unittest.TestCase):
         r = server.cli(["--tls-ca", "/nonexistent/ca.pem", "case", "list"], server=nowhere)
         self.assertEqual((r.rc, r.stderr), (2, "hotline: usage: --tls-ca: cannot read a PEM "
                                                "certificate from /nonexistent/ca.pem\n"))
+
+    def test_chinese_help_columns_line_up(self):
+        server = Server(ROOT, name="help")
+        self.addCleanup(server.close)
+        r = server.cli(["--lang", "zh", "desks", "put", "--help"], server="127.0.0.1:9")
+        self.assertEqual(r.rc, 0, r.describe())
+
+        def width(text):
+            return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+        # The description starts at the same display column on every option line, whether
+        # the option column holds "必填" (REQUIRED) or not.
+        columns = set()
+        for line in r.stdout.splitlines():
+            m = re.match(r"^(  \S.*?\s{2,})(\S.*)$", line)
+            if m:
+                columns.add(width(m.group(1)))
+        self.assertEqual(len(columns), 1, r.stdout)
+        self.assertIn("必填", r.stdout)
 
     def test_hotlined_usage_errors_exit_2(self):
         p = subprocess.run([harness.HOTLINED, "token", "issue", "--role", "operator"],

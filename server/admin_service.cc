@@ -384,10 +384,9 @@ grpc::ServerUnaryReactor* AdminService::PutDesk(grpc::CallbackServerContext* con
         CheckExpectedVersion(request->expected_version())}) {
     if (!s.ok()) return FinishCall(context, kRpc, name, "", s);
   }
-  const int name_length = proto::Utf8Length(desk.name());
-  if (name_length <= 0 || name_length > 200) {
-    return FinishCall(context, kRpc, name, "",
-                      absl::InvalidArgumentError("desk.name: is required, 1 to 200 characters"));
+  if (absl::Status s = ValidateText("desk.name", desk.name(), 200, true, /*one_line=*/true);
+      !s.ok()) {
+    return FinishCall(context, kRpc, name, "", s);
   }
   if (desk.type().empty() || desk.jurisdiction_code().empty()) {
     return FinishCall(context, kRpc, name, "",

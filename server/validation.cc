@@ -289,6 +289,15 @@ Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request) {
   return CheckText("note", request.note(), kMaxSummary, true);
 }
 
+Status ValidateText(std::string_view field, std::string_view text, int max_length, bool required,
+                    bool one_line) {
+  RETURN_IF_ERROR(CheckText(field, text, max_length, required));
+  if (one_line && text.find_first_of("\t\n\r") != std::string_view::npos) {
+    return Error(field, "must be one line (no tab or line break)");
+  }
+  return OkStatus();
+}
+
 Status ValidateDeskId(std::string_view field, std::string_view desk_id) {
   if (desk_id.empty()) return Error(field, "is required");
   if (desk_id.size() > 100) return Error(field, "is longer than 100 characters");

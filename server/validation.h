@@ -38,6 +38,12 @@ absl::Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request);
 // Desk service. A desk id: 1-100 characters of [a-z0-9_.-] (whether the desk exists is
 // checked against the routing table by the service).
 absl::Status ValidateDeskId(std::string_view field, std::string_view desk_id);
+
+// Free text: valid UTF-8 of at most `max_length` characters, no control characters but tab
+// and line breaks; `required` refuses empty or blank text. With `one_line`, no tab or line
+// break either (a name).
+absl::Status ValidateText(std::string_view field, std::string_view text, int max_length,
+                          bool required, bool one_line = false);
 absl::Status ValidateDeskIds(const google::protobuf::RepeatedPtrField<std::string>& desk_ids);
 absl::Status ValidateAssignmentId(int64_t id);
 absl::Status ValidateWatchAssignments(const v1::WatchAssignmentsRequest& request);

@@ -724,6 +724,17 @@ class DeskEditTest(RoutingAdminCase):
         # Stale expected_version.
         self.admin_fails("PutDesk", admin_pb2.PutDeskRequest(
             desk=youth, comment="stale", expected_version=2), grpc.StatusCode.ABORTED)
+        # A name is one line of text: the refusal names the field, not a TOML line.
+        for bad, reason in (("two\nlines", "must be one line"),
+                            ("bell\x07", "contains the control character U+0007"),
+                            ("   ", "is required")):
+            broken = admin_pb2.DeskInfo(id="youth-110105", name=bad, type="youth_league",
+                                        jurisdiction_code="110105")
+            details = self.admin_fails("PutDesk", admin_pb2.PutDeskRequest(
+                desk=broken, comment="bad name", expected_version=3),
+                grpc.StatusCode.INVALID_ARGUMENT)
+            self.assertTrue(details.startswith("desk.name: "), details)
+            self.assertIn(reason, details)
 
         # Two dropouts in 东城: school-110101 gets one pending and one acknowledged hand-off.
         d1 = self.submit(categories=("dropout",), jurisdiction="110101001001", urgency="routine")

@@ -1,5 +1,6 @@
 // CLI11 wiring shared by every command: help labels, global options, subcommand groups.
 #include <CLI/CLI.hpp>
+#include <cctype>
 
 #include "cli/commands.h"
 #include "cli/display_width.h"
@@ -42,6 +43,16 @@ void ConfigureApp(CLI::App& app, const Ui& ui) {
   app.set_help_flag("-h,--help", ui(Msg::kHelpHelp));
   // Global flags may follow the subcommand: `hotline case list --json`.
   app.fallthrough();
+}
+
+void AddCaseNumberArgument(CLI::App& command, std::string& number, const Ui& ui) {
+  command.add_option("number", number, ui(Msg::kHelpCaseNumber))
+      ->required()
+      ->type_name("NUMBER")
+      ->transform([](std::string text) {
+        for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return text;
+      });
 }
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options, const Ui& ui) {

@@ -109,9 +109,7 @@ CLI::App* AddCaseSubcommand(CLI::App& parent, const std::string& name, Msg help,
                             const std::shared_ptr<CaseOptions>& options, Runner run,
                             Action& action) {
   CLI::App* command = AddSubcommand(parent, name, ui(help), ui);
-  command->add_option("number", options->number, ui(Msg::kHelpCaseNumber))
-      ->required()
-      ->type_name("NUMBER");
+  AddCaseNumberArgument(*command, options->number, ui);
   command->callback([options, run, &action] {
     action = [options, run](CommandContext& ctx) { return run(ctx, *options); };
   });

@@ -61,9 +61,7 @@ int RunAccess(CommandContext& ctx, const FollowUpOptions& o) {
 void AddCaseFollowUpCommands(CLI::App& case_command, const Ui& ui, Action& action) {
   auto o = std::make_shared<FollowUpOptions>();
   CLI::App* reopen = AddSubcommand(case_command, "reopen", ui(Msg::kHelpCaseReopen), ui);
-  reopen->add_option("number", o->number, ui(Msg::kHelpCaseNumber))
-      ->required()
-      ->type_name("NUMBER");
+  AddCaseNumberArgument(*reopen, o->number, ui);
   reopen->add_option("--reason", o->reason, ui(Msg::kHelpReopenReason))
       ->required()
       ->type_name("TEXT");
@@ -72,9 +70,7 @@ void AddCaseFollowUpCommands(CLI::App& case_command, const Ui& ui, Action& actio
       [o, &action] { action = [o](CommandContext& ctx) { return RunReopen(ctx, *o); }; });
 
   CLI::App* access = AddSubcommand(case_command, "access", ui(Msg::kHelpCaseAccess), ui);
-  access->add_option("number", o->number, ui(Msg::kHelpCaseNumber))
-      ->required()
-      ->type_name("NUMBER");
+  AddCaseNumberArgument(*access, o->number, ui);
   access->callback(
       [o, &action] { action = [o](CommandContext& ctx) { return RunAccess(ctx, *o); }; });
 }

@@ -23,6 +23,9 @@ using Action = std::function<int(CommandContext&)>;
 void ConfigureApp(CLI::App& app, const Ui& ui);
 // --server, --token, --json, --lang, --timeout, --wide.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options, const Ui& ui);
+// The required NUMBER argument of a case command, read as typed in any case ("hl-2026-1"
+// becomes "HL-2026-1"; the server checks the rest).
+void AddCaseNumberArgument(CLI::App& command, std::string& number, const Ui& ui);
 // A subcommand listed under the UI's "Subcommands" heading.
 CLI::App* AddSubcommand(CLI::App& parent, const std::string& name, const std::string& help,
                         const Ui& ui);

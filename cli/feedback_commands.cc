@@ -76,7 +76,7 @@ void AddFeedbackCommands(CLI::App& app, const Ui& ui, Action& action) {
   due->callback([o, &action] { action = [o](CommandContext& ctx) { return RunDue(ctx, *o); }; });
 
   CLI::App* done = AddSubcommand(*group, "done", ui(Msg::kHelpFeedbackDone), ui);
-  done->add_option("number", o->number, ui(Msg::kHelpCaseNumber))->required()->type_name("NUMBER");
+  AddCaseNumberArgument(*done, o->number, ui);
   done->add_option("--note", o->note, ui(Msg::kHelpFeedbackNote))->required()->type_name("TEXT");
   done->callback([o, &action] { action = [o](CommandContext& ctx) { return RunDone(ctx, *o); }; });
 }

@@ -256,6 +256,11 @@ class CliTest(unittest.TestCase):
         self.assertNotIn(first["caseNumber"], message)
         self.assertEqual(self.server.count_events(), count)
 
+        # A case number typed in lower case (last: reading a case is itself an event).
+        typed = self.run_ok(["case", "show", first["caseNumber"].lower()], self.op,
+                            json_output=True)
+        self.assertEqual(typed["caseNumber"], first["caseNumber"])
+
     # --- 6 ------------------------------------------------------------------------------
 
     def test_06_one_report_reaches_several_desks_and_falls_back_to_center(self):

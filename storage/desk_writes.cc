@@ -160,7 +160,7 @@ absl::StatusOr<EventRecord> ApplyPostUpdate(WriteContext& ctx, int64_t id, std::
 absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id, std::string_view actor,
                                               std::string_view new_status, std::string_view reason,
                                               const NewAssignment& successor, int64_t now_ms,
-                                              bool refuse_held) {
+                                              WhenSuccessorHoldsCase when_held) {
   if (new_status != "declined" && new_status != "transferred") {
     return absl::InvalidArgumentError("a hand-off is declined or transferred");
   }
@@ -175,15 +175,17 @@ absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id, std
   if (has_successor && successor.desk_id == a.desk_id) {
     return absl::InvalidArgumentError(Concat("the successor desk must differ from ", a.desk_id));
   }
-  if (has_successor && refuse_held) {
-    for (const AssignmentRecord& other : l->c.assignments) {
-      if (other.id != a.id && other.desk_id == successor.desk_id &&
-          IsOpenAssignmentStatus(other.status)) {
-        return absl::FailedPreconditionError(
-            Concat("desk ", successor.desk_id, " already holds case ", l->c.case_number,
-                   " (assignment ", other.id, ", ", other.status, "); choose another desk"));
-      }
+  const AssignmentRecord* held = nullptr;  // the successor desk's open hand-off of the case
+  for (const AssignmentRecord& other : l->c.assignments) {
+    if (has_successor && other.id != a.id && other.desk_id == successor.desk_id &&
+        IsOpenAssignmentStatus(other.status)) {
+      held = &other;
     }
+  }
+  if (held != nullptr && when_held == WhenSuccessorHoldsCase::kRefuse) {
+    return absl::FailedPreconditionError(Concat("desk ", successor.desk_id, " already holds case ",
+                                                l->c.case_number, " (assignment ", held->id, ", ",
+                                                held->status, "); choose another desk"));
   }
   if (!has_successor) {
     // Declining without a successor is allowed only while another desk still works on the
@@ -204,13 +206,14 @@ absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id, std
   if (absl::Status s = SetAssignmentStatus(ctx.db, id, new_status, "", now_ms); !s.ok()) return s;
   JsonObject payload;
   payload.Add("status", new_status).Add("to_desk_id", successor.desk_id);  // "" for none
+  if (held != nullptr) payload.Add("held_assignment_id", held->id);        // it carries on
   if (auto e = AppendAssignmentEvent(ctx, l->c, a, actor, now_ms,
                                      Concat("assignment.", new_status), std::move(payload), reason);
       !e.ok()) {
     return e.status();
   }
   std::optional<AssignmentRecord> next;
-  if (has_successor) {
+  if (has_successor && held == nullptr) {
     absl::StatusOr<AssignmentRecord> inserted =
         InsertAssignment(ctx, l->c, successor, actor, now_ms, a.id);
     if (!inserted.ok()) return inserted.status();
@@ -382,9 +385,9 @@ absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
   for (int64_t id : *ids) {
     absl::StatusOr<AssignmentChange> change =
         ApplyHandOff(ctx, id, actor, "transferred", reason, replacement, now_ms,
-                     /*refuse_held=*/false);
+                     WhenSuccessorHoldsCase::kCloseInto);
     if (!change.ok()) return change.status();
-    moved.push_back(*change->successor);
+    if (change->successor) moved.push_back(*change->successor);
   }
   return moved;
 }

@@ -26,16 +26,20 @@ absl::StatusOr<EventRecord> ApplyPostUpdate(WriteContext& ctx, int64_t id, std::
                                             std::string_view kind, std::string_view text,
                                             int64_t now_ms);
 
+// No desk holds two open hand-offs of one case. When the successor's desk already holds one:
+enum class WhenSuccessorHoldsCase {
+  kRefuse,     // FAILED_PRECONDITION naming it (a desk's own decline or transfer)
+  kCloseInto,  // this hand-off ends and the one the desk holds carries on: no successor is
+               // created (a desk removed from the table, its work moved to that desk)
+};
+
 // pending|acknowledged -> `new_status` ("declined" or "transferred"), and `successor` as a new
 // pending assignment of the same case that replaces it. `reason` is private. A decline may
 // have no successor (empty desk_id) only while another assignment of the case is open.
-// With `refuse_held`, FAILED_PRECONDITION when the successor's desk already holds an open
-// hand-off of the case (a desk's own decline or transfer must not give a desk the same case
-// twice).
-absl::StatusOr<AssignmentChange> ApplyHandOff(WriteContext& ctx, int64_t id, std::string_view actor,
-                                              std::string_view new_status, std::string_view reason,
-                                              const NewAssignment& successor, int64_t now_ms,
-                                              bool refuse_held = true);
+absl::StatusOr<AssignmentChange> ApplyHandOff(
+    WriteContext& ctx, int64_t id, std::string_view actor, std::string_view new_status,
+    std::string_view reason, const NewAssignment& successor, int64_t now_ms,
+    WhenSuccessorHoldsCase when_held = WhenSuccessorHoldsCase::kRefuse);
 
 // acknowledged -> resolved with an outcome code; `summary` is private.
 absl::StatusOr<AssignmentChange> ApplyResolve(WriteContext& ctx, int64_t id,
@@ -67,8 +71,9 @@ absl::StatusOr<AssignmentChange> ApplyEscalate(WriteContext& ctx, int64_t id,
 
 // Moves every open assignment of `desk_id` to `replacement` ("assignment.transferred" and a
 // new "assignment.created" each), e.g. when the desk is removed from the table. Returns the
-// new assignments. The replacement takes each one even when it already holds that case: a
-// removal does not fail on one case.
+// new assignments. Where the replacement already holds the case, the moved hand-off just ends
+// (WhenSuccessorHoldsCase::kCloseInto): a removal does not fail on one case, and no desk gets
+// a case twice.
 absl::StatusOr<std::vector<AssignmentRecord>> ApplyMoveOpenAssignments(
     WriteContext& ctx, std::string_view desk_id, const NewAssignment& replacement,
     std::string_view actor, std::string_view reason, int64_t now_ms);

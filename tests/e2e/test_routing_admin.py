@@ -785,6 +785,20 @@ class DeskEditTest(RoutingAdminCase):
             self.assertEqual(desks_of(self.get_case(case.case_number)), desks_of(case))
         events = self.server.count_events()
 
+        # A dropout with a child in 东城 and one in 朝阳: school-110101 and school-110105 both
+        # hold it. Moving school-110101's work to school-110105 must not give it the case twice.
+        report = sample_report(categories=("dropout",), jurisdiction="110101001001",
+                               urgency="routine")
+        second = report.children.add()
+        second.CopyFrom(report.children[0])
+        second.jurisdiction_code = "110105002002"
+        both = self.server.intake().SubmitReport(submit_request(report),
+                                                 metadata=metadata(self.sup_token), timeout=T)
+        self.assertEqual(desks_of(both), ["community-110101001001", "community-110105002002",
+                                          "school-110101", "school-110105"])
+        gone = next(a for a in both.assignments if a.desk_id == "school-110101")
+        held = next(a for a in both.assignments if a.desk_id == "school-110105")
+
         # With a replacement: both open hand-offs move.
         r = self.admin_call("DisableDesk", self.disable("school-110101", 3,
                                                         replacement="school-110105"))
@@ -808,9 +822,18 @@ class DeskEditTest(RoutingAdminCase):
             types = [e.type for e in self.history(case.case_number)]
             self.assertIn("assignment.transferred", types)
             self.assertEqual(types.count("assignment.created"), 3, types)
+        # The two-child case: its school-110101 hand-off ended into the one school-110105 held.
+        c = self.get_case(both.case_number)
+        self.assertEqual(sorted((a.desk_id, a.status) for a in c.assignments
+                                if a.desk_id.startswith("school")),
+                         [("school-110101", TRANSFERRED), ("school-110105", PENDING)])
+        moves = [e for e in self.history(both.case_number) if e.type == "assignment.transferred"]
+        self.assertEqual(len(moves), 1)
+        self.assertIn(f'"held_assignment_id":{held.id}', moves[0].payload_json)
+        self.assertIn(f'"assignment_id":{gone.id}', moves[0].payload_json)
         desks = self.desk_map()
         self.assertNotIn("school-110101", desks)
-        self.assertEqual(desks["school-110105"].open_assignments, 2)
+        self.assertEqual(desks["school-110105"].open_assignments, 3)
         self.assertEqual(self.desks().table_version, 4)
         self.assertEqual(len(self.applied_events()), 4)
 
@@ -819,6 +842,7 @@ class DeskEditTest(RoutingAdminCase):
         self.assertEqual((r.version.version, len(r.moved)), (5, 0))
         self.assertEqual(list(self.diff(4, 5).summary), ["desk removed: youth-110105"])
         self.assertNotIn("youth-110105", self.desk_map())
+
 
 
 class SighupTest(RoutingAdminCase):

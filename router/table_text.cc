@@ -86,6 +86,19 @@ std::string RuleSignature(const Rule& r) {
   return out;
 }
 
+// What an [[expect]] checks, for telling a changed test from an unchanged one (the order of
+// its desks does not matter).
+std::string ExpectationSignature(const Expectation& e) {
+  std::vector<std::string> desks = e.desks;
+  std::sort(desks.begin(), desks.end());
+  std::string out =
+      Cat(Join(e.categories, ","), "|", e.urgency, "|", e.reporter_kind, "|", e.jurisdiction, "|");
+  if (e.age_min) out += Cat(*e.age_min, "-", *e.age_max);
+  out += "|";
+  if (e.attends_school) out += *e.attends_school ? "school" : "no-school";
+  return Cat(out, "|", Join(desks, ","));
+}
+
 std::string DeskText(const Desk& d) {
   std::string out = Cat("[[desk]]\nid = ", Quote(d.id), "\nname = ", Quote(d.name),
                         "\ntype = ", Quote(d.type), "\njurisdiction = ", Quote(d.jurisdiction),
@@ -230,13 +243,21 @@ std::vector<std::string> SummarizeChanges(const RoutingTable& a, const RoutingTa
   for (const Rule& r : a.rules) {
     if (b.FindRule(r.id) == nullptr) out.push_back(Cat("rule removed: ", r.id));
   }
-  std::map<std::string, int> ea, eb;
-  for (const Expectation& e : a.expectations) ++ea[e.name];
-  for (const Expectation& e : b.expectations) ++eb[e.name];
-  for (const auto& [name, n] : eb) {
-    if (ea.count(name) == 0) out.push_back(Cat("expectation added: ", name));
+  // Expectations by name (names may repeat: their checks are compared as a sorted list).
+  std::map<std::string, std::vector<std::string>> ea, eb;
+  for (const Expectation& e : a.expectations) ea[e.name].push_back(ExpectationSignature(e));
+  for (const Expectation& e : b.expectations) eb[e.name].push_back(ExpectationSignature(e));
+  for (auto& [name, checks] : eb) {
+    auto old = ea.find(name);
+    if (old == ea.end()) {
+      out.push_back(Cat("expectation added: ", name));
+      continue;
+    }
+    std::sort(checks.begin(), checks.end());
+    std::sort(old->second.begin(), old->second.end());
+    if (checks != old->second) out.push_back(Cat("expectation changed: ", name));
   }
-  for (const auto& [name, n] : ea) {
+  for (const auto& [name, checks] : ea) {
     if (eb.count(name) == 0) out.push_back(Cat("expectation removed: ", name));
   }
   return out;

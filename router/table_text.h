@@ -20,7 +20,7 @@ std::string UnifiedDiff(std::string_view a, std::string_view b, std::string_view
 // What changed from `a` to `b`, one line each: "label: A -> B", "default_ack_deadline: ...",
 // "desk added: X", "desk removed: X", "desk changed: X (name, ack_deadline)", "rule added:
 // X", "rule removed: X", "rule changed: X", "rule moved: X (position 3 -> 4)",
-// "jurisdiction added/removed: CODE", "expectation added/removed: NAME".
+// "jurisdiction added/removed: CODE", "expectation added/removed/changed: NAME".
 std::vector<std::string> SummarizeChanges(const RoutingTable& a, const RoutingTable& b);
 
 // `text` (the source of `table`) with `desk` written in: the block of the desk with the same

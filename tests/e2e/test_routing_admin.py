@@ -432,7 +432,8 @@ class ApplyDiffRollbackTest(RoutingAdminCase):
         d = self.diff(1, 0)
         self.assertEqual((d.from_version, d.to_version), (1, 2))
         self.assertEqual(list(d.summary), [f"label: {old_label} -> {new_label}",
-                                           "rule changed: begging"])
+                                           "rule changed: begging",
+                                           "expectation changed: begging child in 朝阳: police"])
         self.assertEqual(apply_unified_diff(self, v1_text, d.unified_diff), v2_text)
         self.assertIn('\n+targets = [ { type = "police" }, { type = "community" } ]\n',
                       d.unified_diff)
@@ -453,7 +454,8 @@ class ApplyDiffRollbackTest(RoutingAdminCase):
         d13 = self.diff(1, 3)
         self.assertEqual((d13.unified_diff, list(d13.summary)), ("", []))
         self.assertEqual(list(self.diff(2, 3).summary),
-                         [f"label: {new_label} -> {old_label}", "rule changed: begging"])
+                         [f"label: {new_label} -> {old_label}", "rule changed: begging",
+                          "expectation changed: begging child in 朝阳: police"])
 
         rolled = self.submit(jurisdiction=BEGGING_A)
         self.assertEqual(rolled.routing_table_version, 3)

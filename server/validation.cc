@@ -254,9 +254,23 @@ Status ValidateAddNote(const v1::AddNoteRequest& request) {
   return CheckText("text", request.text(), kMaxNote, true);
 }
 
+// An outcome is a code ("child_safe"), not prose: statistics group cases by it, and prose
+// belongs in the summary.
+Status CheckOutcomeCode(std::string_view outcome) {
+  RETURN_IF_ERROR(CheckText("outcome", outcome, kMaxOutcome, true));
+  for (char c : outcome) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return Error("outcome",
+                   "must be a code of [a-z0-9_] (e.g. child_safe, referred); "
+                   "put the details in the summary");
+    }
+  }
+  return OkStatus();
+}
+
 Status ValidateCloseCase(const v1::CloseCaseRequest& request) {
   RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
-  RETURN_IF_ERROR(CheckText("outcome", request.outcome(), kMaxOutcome, true));
+  RETURN_IF_ERROR(CheckOutcomeCode(request.outcome()));
   return CheckText("summary", request.summary(), kMaxSummary, false);
 }
 
@@ -364,7 +378,7 @@ Status ValidateTransfer(const v1::TransferRequest& request) {
 
 Status ValidateResolve(const v1::ResolveRequest& request) {
   RETURN_IF_ERROR(ValidateAssignmentId(request.assignment_id()));
-  RETURN_IF_ERROR(CheckText("outcome", request.outcome(), kMaxOutcome, true));
+  RETURN_IF_ERROR(CheckOutcomeCode(request.outcome()));
   return CheckText("summary", request.summary(), kMaxSummary, true);
 }
 

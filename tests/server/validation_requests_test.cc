@@ -186,9 +186,31 @@ TEST_CASE("CloseCase needs an outcome of 1-50 characters and an optional summary
           {"no outcome", [](R& r) { r.clear_outcome(); }, "outcome", "is required"},
           {"outcome of 51 characters", [](R& r) { r.set_outcome(Repeat("o", 51)); }, "outcome",
            "is 51 characters long; the limit is 50"},
+          {"outcome written as prose", [](R& r) { r.set_outcome("Child found!! 已找到"); },
+           "outcome", "must be a code of [a-z0-9_] (e.g. child_safe, referred)"},
+          {"outcome in capitals", [](R& r) { r.set_outcome("RESOLVED"); }, "outcome",
+           "must be a code of [a-z0-9_]"},
           {"summary of 2,001 characters", [](R& r) { r.set_summary(Repeat("s", 2001)); }, "summary",
            "is 2001 characters long; the limit is 2000"},
       });
+  valid.set_outcome("placed_in_care_2");
+  CHECK_THAT(ValidateCloseCase(valid), IsAccepted());
+}
+
+TEST_CASE("Resolve takes an outcome code and a summary", "[validation][resolve]") {
+  v1::ResolveRequest valid;
+  valid.set_assignment_id(42);
+  valid.set_outcome("child_safe");
+  valid.set_summary("the child is back with the grandmother");
+  CHECK_THAT(ValidateResolve(valid), IsAccepted());
+  using R = v1::ResolveRequest;
+  CheckVariants<R>(valid, ValidateResolve,
+                   {
+                       {"no outcome", [](R& r) { r.clear_outcome(); }, "outcome", "is required"},
+                       {"outcome with a space", [](R& r) { r.set_outcome("child safe"); },
+                        "outcome", "put the details in the summary"},
+                       {"no summary", [](R& r) { r.clear_summary(); }, "summary", "is required"},
+                   });
 }
 
 TEST_CASE("ListCases: every filter is optional and bad ones are named", "[validation][list]") {

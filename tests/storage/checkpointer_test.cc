@@ -179,10 +179,12 @@ TEST_CASE("Under steady load the WAL starts over instead of growing") {
   const int in_flight = GENERATE(1, 16);
   CAPTURE(in_flight);
   const uintmax_t largest = WriteSteadily(**store, file.path() + "-wal", 1500, in_flight);
-  // The threshold, what commits while a pass runs, and the catch-up: a few thresholds.
+  // The threshold, what commits while a pass runs, and the catch-up: a few thresholds when
+  // the machine is quiet (0.95-1.3 MB measured), 10.4 once under a full parallel ctest. The
+  // bound tells bounded from growing: without the catch-up the WAL reached 196 MB here.
   constexpr uintmax_t kFrame = 4096 + 24;
   CHECK(largest > 100 * kFrame);
-  CHECK(largest < 10 * 100 * kFrame);
+  CHECK(largest < 40 * 100 * kFrame);
 }
 
 TEST_CASE("A file store checkpoints while it serves; checkpoint_pages is checked") {

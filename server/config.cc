@@ -1,12 +1,12 @@
 #include "server/config.h"
 
-#include <filesystem>
-#include <system_error>
-
-#include <set>
-
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <charconv>
+#include <filesystem>
+#include <set>
+#include <system_error>
 
 #include "absl/status/status.h"
 
@@ -59,6 +59,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
     const std::string k(key.str());
     if (k == "listen") {
       get_string(k, node, config.listen);
+      if (const std::string problem = ListenProblem(config.listen); !problem.empty()) {
+        add_error(fmt::format("{}: listen: {}", Where(path, node), problem));
+      }
     } else if (k == "db") {
       get_string(k, node, config.db_path);
     } else if (k == "routing_table") {
@@ -112,6 +115,30 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
   }
   if (!errors.empty()) return absl::InvalidArgumentError(errors);
   return config;
+}
+
+std::string ListenProblem(std::string_view listen) {
+  static constexpr std::string_view kExample =
+      " (e.g. 127.0.0.1:50051, [::1]:50051, unix:/run/h.sock)";
+  if (listen.starts_with("unix:")) {
+    return listen.size() > 5 ? "" : fmt::format("'{}' names no socket file{}", listen, kExample);
+  }
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return fmt::format("'{}' is not host:port{}", listen, kExample);
+  }
+  const std::string_view host = listen.substr(0, colon);
+  const std::string_view port = listen.substr(colon + 1);
+  if (host.front() == '[' && host.back() != ']') {
+    return fmt::format("'{}': an IPv6 address goes in brackets{}", listen, kExample);
+  }
+  int value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || error != std::errc() || end != port.data() + port.size() || value < 0 ||
+      value > 65535) {
+    return fmt::format("'{}': the port must be a number from 0 (any free port) to 65535", listen);
+  }
+  return "";
 }
 
 }  // namespace hotline::server

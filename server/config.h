@@ -51,4 +51,8 @@ struct ServerConfig {
 // Reads `path`. Missing keys keep their defaults.
 absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path);
 
+// Why `listen` is not an address hotlined can listen on ("host:port" with a port of 0 to
+// 65535, "[::1]:port", or "unix:/path"), or "" when it is one.
+std::string ListenProblem(std::string_view listen);
+
 }  // namespace hotline::server

@@ -155,8 +155,14 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (const std::string problem = ListenProblem(config.listen); !problem.empty()) {
+    return absl::InvalidArgumentError("listen: " + problem);  // --listen overrides the config
+  }
   auto credentials = ServerCredentials(config);
   if (!credentials.ok()) return credentials.status();
+  // gRPC sets SO_REUSEPORT by default on Linux: a second hotlined on the same address would
+  // then share the port and get half the calls, into another database. One server per port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, *credentials, &impl->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.RegisterService(impl->intake.get());
@@ -164,7 +170,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   builder.RegisterService(impl->admin.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
-    return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
+    return absl::UnavailableError(fmt::format(
+        "cannot listen on {}: the address is in use (another server?) or not this machine's",
+        config.listen));
   }
   // Deadlines that passed while the server was down fire now.
   impl->escalator->Start();

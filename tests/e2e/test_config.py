@@ -46,9 +46,11 @@ class ConfigTest(unittest.TestCase):
                             ("routing_table", routing_table), ("log_level", "info")] + list(extra))
         return path
 
-    def start_fails(self, config):
-        """Runs hotlined; it must exit non-zero without serving. Returns its stderr."""
-        proc = subprocess.Popen([HOTLINED, "--config", config, "--listen", "127.0.0.1:0"],
+    def start_fails(self, config, listen="127.0.0.1:0"):
+        """Runs hotlined (with --listen `listen`, unless None); it must exit non-zero without
+        serving. Returns its stderr."""
+        args = [HOTLINED, "--config", config] + (["--listen", listen] if listen else [])
+        proc = subprocess.Popen(args,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         try:
@@ -139,6 +141,24 @@ class ConfigTest(unittest.TestCase):
         # write_config puts one comment line first: key n is on line n + 1.
         err = self.start_fails(config)
         self.assert_names_line(err, config, 5, "colour")
+
+    def test_listen_must_be_host_and_port(self):
+        for value in ("127.0.0.1:99999", "127.0.0.1", ":50051", "[::1:50051"):
+            config = os.path.join(self.dir, "hotlined.toml")
+            write_config(config, [("listen", value), ("db", self.db),
+                                  ("routing_table", ROUTING_TABLE)])
+            err = self.start_fails(config, listen=None)
+            self.assert_names_line(err, config, 2, "listen", value)
+
+    def test_a_port_in_use_is_refused_not_shared(self):
+        # gRPC would set SO_REUSEPORT: a second server on the port would take half the calls
+        # into its own database.
+        first = harness.Server(self.dir, name="first")
+        self.addCleanup(first.close)
+        first.start()
+        config = self.write_config(ROUTING_TABLE, [])
+        err = self.start_fails(config, listen=first.address)
+        self.assertIn(f"cannot listen on {first.address}: the address is in use", err)
 
     def test_config_value_out_of_range(self):
         config = self.write_config(ROUTING_TABLE, [("max_batch", 0)])

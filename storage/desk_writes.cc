@@ -262,6 +262,19 @@ absl::StatusOr<CaseRecord> ApplyReopen(WriteContext& ctx, std::string_view case_
     return absl::FailedPreconditionError(Concat("case ", c->case_number, " is ", c->status,
                                                 "; only a resolved or closed case is reopened"));
   }
+  // A purged case stays closed: its personal data is gone, and work on it again would gather
+  // new personal data that the purge, done once per case, would never erase.
+  absl::StatusOr<sqlite::Statement> purged =
+      ctx.db.Prepare("SELECT purged_ms IS NOT NULL FROM cases WHERE id = ?1");
+  if (!purged.ok()) return purged.status();
+  purged->BindInt(1, c->id);
+  absl::StatusOr<bool> row = purged->Step();
+  if (!row.ok()) return row.status();
+  if (*row && purged->Int(0) != 0) {
+    return absl::FailedPreconditionError(
+        Concat("case ", c->case_number, " is closed and its personal data was erased under the ",
+               "retention policy; it cannot be reopened: record a new report that refers to it"));
+  }
   absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
       "UPDATE cases SET status = 'routed', closed_ms = NULL, outcome = '', outcome_summary = '', "
       "feedback_ms = NULL, reopened_ms = ?2, updated_ms = ?2 WHERE id = ?1");

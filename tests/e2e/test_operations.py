@@ -11,6 +11,8 @@ import threading
 import time
 import unittest
 
+import grpc
+
 import harness
 from harness import HOTLINED, case_pb2, intake_pb2, metadata, sample_report, submit_request
 
@@ -219,6 +221,15 @@ class OperationsTest(unittest.TestCase):
         verify = self.server.intake().VerifyAuditLog(intake_pb2.VerifyAuditLogRequest(),
                                                      metadata=metadata(self.auditor), timeout=30)
         self.assertTrue(verify.ok, verify.problem)
+        # A purged case stays closed: reopened, it would gather new personal data that no
+        # purge would ever erase (a purge runs once per case).
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.server.intake().ReopenCase(
+                intake_pb2.ReopenCaseRequest(case_number=case.case_number,
+                                             reason="the family called again"),
+                metadata=metadata(self.sup), timeout=10)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertIn("cannot be reopened: record a new report", refused.exception.details())
         # The recently closed case is untouched.
         kept = self.server.intake().GetCase(intake_pb2.GetCaseRequest(case_number=other.case_number),
                                             metadata=metadata(self.sup), timeout=10)

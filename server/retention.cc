@@ -1,5 +1,6 @@
 #include "server/retention.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "server/mapping.h"
@@ -22,7 +23,11 @@ absl::StatusOr<int> PurgeExpired(storage::Store& store, int retention_days, int6
     }
   }
   if (purged > 0) {
-    if (absl::Status s = store.Checkpoint(); !s.ok()) return s;
+    if (absl::Status s = store.Checkpoint(); !s.ok()) {
+      return absl::Status(s.code(), fmt::format("the personal data of {} case(s) was erased, "
+                                                "but {}",
+                                                purged, std::string(s.message())));
+    }
     spdlog::info("retention: personal data of {} case(s) closed over {} days ago erased", purged,
                  retention_days);
   }

@@ -164,7 +164,8 @@ class Store {
   absl::StatusOr<CaseRecord> PurgeCase(int64_t case_id, const std::string& redacted_detail,
                                        std::string_view actor);
   // Moves the WAL into the database file and truncates it (after a purge, so no old page
-  // image of erased data stays in the -wal file).
+  // image of erased data stays in the -wal file). Waits up to 5 s for readers that hold old
+  // pages; UNAVAILABLE, saying so, when they still do.
   absl::Status Checkpoint();
 
   // --- Audit log ---------------------------------------------------------------------

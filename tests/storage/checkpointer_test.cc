@@ -187,6 +187,37 @@ TEST_CASE("Under steady load the WAL starts over instead of growing") {
   CHECK(largest < 40 * 100 * kFrame);
 }
 
+TEST_CASE("Store::Checkpoint empties the WAL, and says so when a reader keeps it from that") {
+  // After a retention purge no page image of erased data may stay in the -wal file.
+  TempDb file;
+  StoreOptions options;
+  options.path = file.path();
+  auto store = Store::Open(options);
+  REQUIRE(store.ok());
+  const std::string wal = file.path() + "-wal";
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE((*store)->CreateCase(testing::SampleReport("t-" + std::to_string(i))).ok());
+  }
+  REQUIRE((*store)->Checkpoint().ok());
+  CHECK(std::filesystem::file_size(wal) == 0);
+
+  {
+    // A reader (as a backup is) holds its snapshot while more is written.
+    testing::RawDb reader(file.path());
+    REQUIRE(reader.Exec("BEGIN") == SQLITE_OK);
+    CHECK(reader.QueryInt("SELECT COUNT(*) FROM cases") == 5);
+    REQUIRE((*store)->CreateCase(testing::SampleReport("t-late")).ok());
+    const absl::Status held = (*store)->Checkpoint();
+    CHECK(held.code() == absl::StatusCode::kUnavailable);
+    CHECK_THAT(std::string(held.message()), Catch::Contains("old page images may remain") &&
+                                                Catch::Contains("run the purge again"));
+    CHECK(std::filesystem::file_size(wal) > 0);
+    REQUIRE(reader.Exec("COMMIT") == SQLITE_OK);
+  }
+  REQUIRE((*store)->Checkpoint().ok());
+  CHECK(std::filesystem::file_size(wal) == 0);
+}
+
 TEST_CASE("A file store checkpoints while it serves; checkpoint_pages is checked") {
   TempDb file;
   StoreOptions options;

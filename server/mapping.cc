@@ -274,6 +274,10 @@ v1::AuditProblem ToAuditProblem(storage::ChainProblem problem) {
       return v1::AUDIT_PROBLEM_HASH_MISMATCH;
     case storage::ChainProblem::kDeskId:
       return v1::AUDIT_PROBLEM_DESK_ID;
+    case storage::ChainProblem::kPrivateData:
+      return v1::AUDIT_PROBLEM_PRIVATE_DATA;
+    case storage::ChainProblem::kCommittedText:
+      return v1::AUDIT_PROBLEM_COMMITTED_TEXT;
   }
   return v1::AUDIT_PROBLEM_UNSPECIFIED;
 }

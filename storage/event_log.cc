@@ -2,6 +2,7 @@
 
 #include "storage/crypto.h"
 #include "storage/desk_ranges.h"
+#include "storage/json.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -154,6 +155,56 @@ absl::StatusOr<std::vector<EventRecord>> LoadDeskEvents(sqlite::Connection& db,
       EventFromRow, [](const EventRecord& a, const EventRecord& b) { return a.seq < b.seq; });
 }
 
+// The texts the chain commits to but does not hold: each case's report (its detail, with
+// the SHA-256 of its last report.received, inquiry.recorded or case.purged event) and each
+// routing table's text (routing_table.applied's sha256). `result` is an intact chain.
+static absl::StatusOr<VerifyResult> VerifyCommittedTexts(sqlite::Connection& db,
+                                                         VerifyResult result) {
+  const auto fail = [&](int64_t seq, std::string problem) {
+    result.ok = false;
+    result.first_bad_seq = seq;
+    result.problem_kind = ChainProblem::kCommittedText;
+    result.problem = std::move(problem);
+    return result;
+  };
+  absl::StatusOr<sqlite::Statement> cases = db.Prepare(
+      "SELECT c.case_number, c.detail, e.seq, e.payload FROM cases c LEFT JOIN events e ON "
+      "e.seq = (SELECT MAX(x.seq) FROM events x WHERE x.case_id = c.id AND x.type IN "
+      "('report.received', 'inquiry.recorded', 'case.purged')) ORDER BY c.id");
+  if (!cases.ok()) return cases.status();
+  for (;;) {
+    absl::StatusOr<bool> row = cases->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (cases->IsNull(2)) {
+      return fail(0, Concat("case ", cases->Text(0), " has no event committing to its report"));
+    }
+    if (JsonObjectMember(cases->Text(3), "detail_sha256") != Sha256Hex(cases->Blob(1))) {
+      return fail(cases->Int(2), Concat("case ", cases->Text(0),
+                                        ": the stored report does not match the detail_sha256 "
+                                        "of event ",
+                                        cases->Int(2)));
+    }
+  }
+  absl::StatusOr<sqlite::Statement> tables = db.Prepare(
+      "SELECT r.version, r.text, e.seq, json_extract(e.payload, '$.sha256') FROM routing_tables r "
+      "LEFT JOIN events e ON e.type = 'routing_table.applied' AND "
+      "json_extract(e.payload, '$.version') = r.version ORDER BY r.version");
+  if (!tables.ok()) return tables.status();
+  for (;;) {
+    absl::StatusOr<bool> row = tables->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (tables->IsNull(2) || tables->Text(3) != Sha256Hex(tables->Text(1))) {
+      return fail(tables->IsNull(2) ? 0 : tables->Int(2),
+                  Concat("routing table version ", tables->Int(0),
+                         ": its text does not match the sha256 of its routing_table.applied "
+                         "event"));
+    }
+  }
+  return result;
+}
+
 absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
   // One cursor over the seq order: SQLite steps through the table, so memory stays flat
   // however long the log is.
@@ -201,11 +252,18 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
     if (e.desk_id != stmt->Text(11)) {
       return fail(e.seq, ChainProblem::kDeskId, "desk_id does not match the payload");
     }
+    // Personal data is kept beside the hashed bytes, committed to by its SHA-256 in the
+    // payload. (A purge erases it: nothing left to check.)
+    if (!e.private_data.empty() &&
+        JsonObjectMember(e.payload, "private_sha256") != Sha256Hex(e.private_data)) {
+      return fail(e.seq, ChainProblem::kPrivateData,
+                  "private data does not match the payload's private_sha256");
+    }
     result.head_hash = e.hash;
     ++result.events_checked;
     ++expected_seq;
   }
-  return result;
+  return VerifyCommittedTexts(db, result);
 }
 
 }  // namespace hotline::storage

@@ -167,6 +167,9 @@ enum class ChainProblem {
   kPrevHash,       // "prev_hash does not match event N-1"
   kHash,           // "hash mismatch": the event's bytes do not hash to its hash
   kDeskId,         // "desk_id does not match the payload"
+  kPrivateData,    // "private data does not match the payload's private_sha256"
+  kCommittedText,  // a case's report, or a routing table's text, does not match the SHA-256
+                   // its last event committed to ("detail_sha256", "sha256")
 };
 
 struct VerifyResult {

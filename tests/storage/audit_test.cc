@@ -67,6 +67,64 @@ TEST_CASE("VerifyAuditLog names an event whose payload was changed") {
   CHECK(result.events_checked == 4);
 }
 
+TEST_CASE("VerifyAuditLog checks what the chain commits to but does not hold") {
+  // Personal data (a note's text), each case's stored report and each routing table's text
+  // sit beside the hashed events, committed to by a SHA-256 in an event's payload.
+  TempDb db;
+  Populate(db.path());
+  {
+    auto store = testing::OpenStore(db.path(), nullptr);
+    const std::string number = store->ListCases({}, 1, 0)->cases[0].case_number;
+    REQUIRE(store->AddNote(number, "op-anna", "the grandmother called back").ok());
+    NewRoutingTable table;
+    table.label = "t1";
+    table.text = "version = \"t1\"\n";
+    table.author = "admin";
+    table.comment = "first";
+    REQUIRE(store->ApplyRoutingTable(table).ok());
+    REQUIRE(store->VerifyAuditLog()->ok);
+  }
+  SECTION("a note's text rewritten") {
+    {
+      RawDb raw(db.path());
+      REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+      REQUIRE(raw.Exec("UPDATE events SET private = 'rewritten' WHERE type = 'note.added'") ==
+              SQLITE_OK);
+    }
+    const VerifyResult result = Verify(db.path());
+    CHECK_FALSE(result.ok);
+    CHECK(result.first_bad_seq == 13);
+    CHECK(result.problem_kind == ChainProblem::kPrivateData);
+    CHECK(result.problem == "private data does not match the payload's private_sha256");
+  }
+  SECTION("a case's stored report rewritten") {
+    std::string number;
+    {
+      RawDb raw(db.path());
+      number = raw.QueryText("SELECT case_number FROM cases WHERE id = 2");
+      REQUIRE(raw.Exec("UPDATE cases SET detail = X'00' WHERE id = 2") == SQLITE_OK);
+    }
+    const VerifyResult result = Verify(db.path());
+    CHECK_FALSE(result.ok);
+    CHECK(result.first_bad_seq == 5);  // case 2's report.received
+    CHECK(result.problem_kind == ChainProblem::kCommittedText);
+    CHECK(result.problem ==
+          "case " + number + ": the stored report does not match the detail_sha256 of event 5");
+  }
+  SECTION("a routing table's text rewritten") {
+    {
+      RawDb raw(db.path());
+      REQUIRE(raw.Exec("UPDATE routing_tables SET text = 'version = \"t2\"\n'") == SQLITE_OK);
+    }
+    const VerifyResult result = Verify(db.path());
+    CHECK_FALSE(result.ok);
+    CHECK(result.problem_kind == ChainProblem::kCommittedText);
+    CHECK(result.problem ==
+          "routing table version 1: its text does not match the sha256 of its "
+          "routing_table.applied event");
+  }
+}
+
 TEST_CASE("VerifyAuditLog names a deleted event") {
   TempDb db;
   Populate(db.path());

@@ -3,6 +3,7 @@
 // find the old events, old cases read with the new columns' defaults, and work goes on.
 #include <catch2/catch.hpp>
 
+#include "storage/crypto.h"
 #include "storage/event_log.h"
 #include "tests/storage/test_util.h"
 
@@ -145,7 +146,11 @@ std::vector<V1Event> BuildV1(const std::string& path) {
                    t + ", " + std::to_string(kDeadline) + ", " + t + ")") == SQLITE_OK);
 
   std::vector<V1Event> events = {
-      {1, "report.received", "{\"request_id\":\"req-v1\",\"kind\":\"report\"}", ""},
+      // It commits to the stored report (the detail blob above), as every version wrote.
+      {1, "report.received",
+       "{\"request_id\":\"req-v1\",\"kind\":\"report\",\"detail_sha256\":\"" +
+           Sha256Hex(std::string("child\0Li", 8)) + "\"}",
+       ""},
       {2, "assignment.created",
        "{\"assignment_id\":1,\"desk_id\":\"police-110105\",\"desk_type\":\"police\","
        "\"rule_id\":\"begging\",\"ack_deadline_ms\":" +

@@ -155,17 +155,23 @@ absl::StatusOr<std::vector<EventRecord>> LoadDeskEvents(sqlite::Connection& db,
       EventFromRow, [](const EventRecord& a, const EventRecord& b) { return a.seq < b.seq; });
 }
 
+// `result` of a verification that stopped at `seq` with `problem`.
+static VerifyResult Failed(VerifyResult result, int64_t seq, ChainProblem kind,
+                           std::string problem) {
+  result.ok = false;
+  result.first_bad_seq = seq;
+  result.problem_kind = kind;
+  result.problem = std::move(problem);
+  return result;
+}
+
 // The texts the chain commits to but does not hold: each case's report (its detail, with
 // the SHA-256 of its last report.received, inquiry.recorded or case.purged event) and each
 // routing table's text (routing_table.applied's sha256). `result` is an intact chain.
 static absl::StatusOr<VerifyResult> VerifyCommittedTexts(sqlite::Connection& db,
                                                          VerifyResult result) {
   const auto fail = [&](int64_t seq, std::string problem) {
-    result.ok = false;
-    result.first_bad_seq = seq;
-    result.problem_kind = ChainProblem::kCommittedText;
-    result.problem = std::move(problem);
-    return result;
+    return Failed(std::move(result), seq, ChainProblem::kCommittedText, std::move(problem));
   };
   absl::StatusOr<sqlite::Statement> cases = db.Prepare(
       "SELECT c.case_number, c.detail, e.seq, e.payload FROM cases c LEFT JOIN events e ON "
@@ -217,11 +223,7 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
   result.head_hash = kGenesisHash;
   int64_t expected_seq = 1;
   const auto fail = [&](int64_t seq, ChainProblem kind, std::string problem) {
-    result.ok = false;
-    result.first_bad_seq = seq;
-    result.problem_kind = kind;
-    result.problem = std::move(problem);
-    return result;
+    return Failed(std::move(result), seq, kind, std::move(problem));
   };
   for (;;) {
     absl::StatusOr<bool> row = stmt->Step();

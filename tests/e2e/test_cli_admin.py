@@ -58,6 +58,17 @@ class CliAdminTest(unittest.TestCase):
         bad = self.run_cli("rules", "validate", broken, rc=1)
         self.assertIn(f"{broken}:{i + 2}: error: unknown key 'colour' in [[desk]]", bad.stdout)
         self.assertTrue(bad.stdout.endswith("refused: the table has errors (above)\n"))
+        # apply and replay show a broken table's errors the same way, one per line.
+        before = self.current_version()
+        for command in (["rules", "apply", broken, "--comment", "broken"],
+                        ["rules", "replay", broken]):
+            refused = self.run_cli(*command, rc=1)
+            self.assertIn(f"{broken}:{i + 2}: error: unknown key 'colour' in [[desk]]; "
+                          "allowed keys: id, name, type, jurisdiction, ack_deadline\n",
+                          refused.stdout)
+            self.assertTrue(refused.stdout.endswith("refused: the table has errors (above)\n"))
+            self.assertEqual(refused.stderr, "")
+        self.assertEqual(self.current_version(), before)
         zh = self.run_cli("rules", "validate", broken, lang="zh", rc=1)
         self.assertIn(f"{broken}:{i + 2}: 错误: unknown key 'colour'", zh.stdout)
         missing = self.run_cli("rules", "validate", os.path.join(self.dir, "nope.toml"), rc=2)
@@ -144,6 +155,9 @@ class CliAdminTest(unittest.TestCase):
                            "--type", "youth_league", "--jurisdiction", "110105",
                            "--ack-deadline", "2h", "--comment", "a new partner")
         self.assertIn("is in force", put.stdout)
+        # The new version's warnings, at lines of its text (hotline rules show N prints it).
+        self.assertRegex(put.stdout, r"(?m)^routing table version \d+:\d+: warning: desk "
+                                     r"'youth-110105' is never targeted")
         listed = self.run_cli("desks", "list")
         self.assertRegex(listed.stdout, r"(?m)^youth-110105\s+朝阳团区委青少年服务台\s+youth_league\s+"
                                         r"110105\s+2h\s+0$")

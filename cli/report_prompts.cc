@@ -86,12 +86,14 @@ bool ClearRefusedField(std::string_view message, ReportDraft& draft) {
     report.clear_narrative();
     return true;
   }
-  if (is("report.reporter.phone") || field == "report.reporter") {
-    v1::Reporter* reporter = report.mutable_reporter();
+  // The phone itself, or the reporter as a whole (anonymous, yet a phone) when the phone is
+  // all the form filled in; a refusal that may be about the name is not the form's to fix.
+  v1::Reporter* reporter = report.mutable_reporter();
+  if (is("report.reporter.phone") || (field == "report.reporter" && reporter->name().empty())) {
     reporter->clear_phone();
     reporter->set_anonymous(false);
     draft.phone_asked = false;
-    return reporter->name().empty();  // with a name, the phone alone may not be the problem
+    return true;
   }
   // report.children[i].jurisdiction_code / report.children[i].age...
   static constexpr std::string_view kChild = "report.children[";

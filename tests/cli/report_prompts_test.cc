@@ -105,6 +105,23 @@ TEST_CASE("ClearRefusedField clears what the form can ask again, and only that",
     CHECK_FALSE(d.phone_asked);
     CHECK(d.report.narrative() == "seen at the station");
   }
+  SECTION("the phone of a named reporter") {
+    ReportDraft d = filled();
+    d.report.mutable_reporter()->set_name("Wang");
+    REQUIRE(ClearRefusedField("report.reporter.phone: must be 5 to 20 digits", d));
+    CHECK(d.report.reporter().phone().empty());
+    CHECK(d.report.reporter().name() == "Wang");
+  }
+  SECTION("the reporter as a whole: only when the form filled in no name") {
+    ReportDraft d = filled();
+    REQUIRE(ClearRefusedField("report.reporter: name and phone must be empty", d));
+    CHECK(d.report.reporter().phone().empty());
+    ReportDraft named = filled();
+    named.report.mutable_reporter()->set_name("Wang");
+    const std::string before = named.report.SerializeAsString();
+    CHECK_FALSE(ClearRefusedField("report.reporter: name and phone must be empty", named));
+    CHECK(named.report.SerializeAsString() == before);
+  }
   SECTION("the second child's jurisdiction") {
     ReportDraft d = filled();
     REQUIRE(ClearRefusedField(

@@ -5,27 +5,25 @@
 //   hotlined backup  [--config FILE] [--db PATH] --to FILE
 //   hotlined restore [--config FILE] [--db PATH] --from FILE [--force]
 //   hotlined purge   [--config FILE] [--db PATH] [--days N]
-#include <fcntl.h>
-#include <sys/file.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <csignal>
-#include <cstdio>
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
 
 #include "router/loader.h"
 #include "server/config.h"
 #include "server/hotline_server.h"
 #include "server/retention.h"
 #include "storage/backup.h"
+#include "storage/db_lock.h"
 #include "storage/store.h"
 
 namespace {
@@ -62,34 +60,6 @@ absl::StatusOr<ServerConfig> ResolveConfig(const Flags& flags) {
   return config;
 }
 
-// An exclusive lock on "<db>.lock" while hotlined serves the database: a second server on
-// the same file, or a restore under a running server, is refused with a clear message.
-// Released by the kernel when the process ends, however it ends.
-class DatabaseLock {
- public:
-  static absl::StatusOr<DatabaseLock> Acquire(const std::string& db_path, std::string_view what) {
-    const std::string path = db_path + ".lock";
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return absl::UnavailableError("cannot open lock file " + path);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return absl::FailedPreconditionError(
-          "database " + db_path + " is in use by a running hotlined (" + path + " is locked); " +
-          std::string(what));
-    }
-    return DatabaseLock(fd);
-  }
-  DatabaseLock(DatabaseLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  DatabaseLock& operator=(DatabaseLock&&) = delete;
-  ~DatabaseLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  explicit DatabaseLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
 // SQLite memory-maps "<db>-shm", the WAL index every connection reads and writes. When the
 // kernel refuses a write to that mapping — the file made immutable, the file system remounted
 // read-only after an error, a failing disk — it sends SIGBUS, which no SQLite call can turn
@@ -125,7 +95,9 @@ void ExplainBusErrors(const std::string& db_path) {
 int Serve(const ServerConfig& config) {
   ExplainBusErrors(config.db_path);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  auto lock = DatabaseLock::Acquire(config.db_path, "stop it first");
+  // Held until the process ends: a second server on this database is refused (db_lock.h).
+  auto lock = hotline::storage::DatabaseLock::Acquire(
+      config.db_path, hotline::storage::DatabaseLock::IfMissing::kCreate, "stop it first");
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
   auto server = hotline::server::HotlineServer::Start(config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
@@ -216,14 +188,16 @@ int Backup(const ServerConfig& config, const Flags& flags) {
 }
 
 int Restore(const ServerConfig& config, const Flags& flags) {
-  auto lock = DatabaseLock::Acquire(config.db_path, "stop it before restoring");
-  if (!lock.ok()) return Fail(std::string(lock.status().message()));
   auto report = hotline::storage::RestoreDatabase(flags.restore_from, config.db_path, flags.force);
   if (!report.ok()) return Fail("restore failed: " + std::string(report.status().message()));
   std::printf("restored %s into %s: %lld cases, %lld events verified, chain head %s\n",
               flags.restore_from.c_str(), config.db_path.c_str(),
               static_cast<long long>(report->cases), static_cast<long long>(report->events),
               report->head_hash.c_str());
+  if (!report->replaced_kept_as.empty()) {
+    std::printf("the database it replaced is kept as %s (delete it when no longer needed)\n",
+                report->replaced_kept_as.c_str());
+  }
   return 0;
 }
 

@@ -16,6 +16,7 @@ struct BackupReport {
   int64_t events = 0;      // events whose hashes were recomputed
   std::string head_hash;   // the chain head of the copy
   int64_t bytes = 0;       // size of the copy
+  std::string replaced_kept_as;  // restore: where the database it replaced was kept, or ""
 };
 
 // Copies the database `db_path` (it may be in use) to `to_path`, which must not exist, then
@@ -24,10 +25,13 @@ struct BackupReport {
 absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
                                             const std::string& to_path);
 
-// Verifies `from_path` (a backup) like BackupDatabase does, then copies it to `db_path`.
-// FAILED_PRECONDITION when `db_path` exists and `overwrite` is false, or when the backup does
-// not verify. The server must not be running on `db_path` (hotlined holds a lock file; the
-// caller checks it).
+// Verifies `from_path` (a backup) like BackupDatabase does, copies it beside `db_path`,
+// verifies the copy, and renames it into place in one step. A database already at `db_path`
+// (only with `overwrite`) is locked first (DatabaseLock: refused while a server runs on it),
+// never read, and kept whole as "<db>.replaced-<UTC time>" with its log: a damaged database
+// can be replaced, and a mistaken restore undone. FAILED_PRECONDITION when `db_path` exists
+// and `overwrite` is false, when the backup does not verify, or when a server holds the
+// database. On any failure `db_path` is as it was.
 absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
                                              const std::string& db_path, bool overwrite);
 

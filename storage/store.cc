@@ -5,6 +5,7 @@
 
 #include "storage/case_rows.h"
 #include "storage/case_writes.h"
+#include "storage/db_lock.h"
 #include "storage/desk_writes.h"
 #include "storage/event_log.h"
 #include "storage/retention.h"
@@ -36,6 +37,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     return absl::InvalidArgumentError("read_connections must be >= 1");
   }
   if (options.path.empty()) return absl::InvalidArgumentError("the database path is empty");
+  if (!in_memory) {
+    if (absl::Status s = RequireOneName(options.path); !s.ok()) return s;
+  }
 
   sqlite::ConnectionOptions write_options;
   write_options.busy_timeout_ms = options.busy_timeout_ms;

@@ -268,7 +268,7 @@ int WriteReport(Statements& st, sqlite3* db, const ReportRows& r, int64_t n, int
 
 void RemoveDatabaseFiles(const std::string& path) {
   std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", ".lock"}) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ignored);
   }
 }

@@ -45,7 +45,7 @@ absl::StatusOr<SqliteCeiling> MeasureSqliteCeiling(const std::string& path,
                                                    int reports_per_transaction, double seconds,
                                                    WritePath write_path = WritePath::kCached);
 
-// Removes a database file and its -wal, -shm and .lock companions.
+// Removes a database file and its -wal and -shm companions.
 void RemoveDatabaseFiles(const std::string& path);
 
 }  // namespace hotline::bench

@@ -5,6 +5,7 @@ operator types, the server answers over gRPC, and the database file is read with
 and searched byte by byte."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import threading
@@ -126,6 +127,20 @@ class OperationsTest(unittest.TestCase):
                               "--listen", "127.0.0.1:0", timeout=20)
         self.assertEqual(second.returncode, 1)
         self.assertIn("is in use by a running hotlined", second.stderr)
+        # So is one reaching the database through another name: the lock is on the file.
+        link = os.path.join(self.server.dir, "link.db")
+        os.symlink(self.server.db, link)
+        aliased = run_hotlined("--config", self.server.config, "--db", link,
+                               "--listen", "127.0.0.1:0", timeout=20)
+        self.assertEqual(aliased.returncode, 1)
+        self.assertIn("is in use by a running hotlined", aliased.stderr)
+        os.link(self.server.db, os.path.join(self.server.dir, "hard.db"))
+        hard = run_hotlined("--config", self.server.config, "--db",
+                            os.path.join(self.server.dir, "hard.db"), "--listen", "127.0.0.1:0",
+                            timeout=20)
+        self.assertEqual(hard.returncode, 1)
+        self.assertIn("has 2 hard links", hard.stderr)
+        os.unlink(os.path.join(self.server.dir, "hard.db"))
 
         self.assertEqual(self.server.stop(), 0)
         refused = run_hotlined("restore", "--config", self.server.config, "--db", self.server.db,
@@ -136,6 +151,9 @@ class OperationsTest(unittest.TestCase):
                                 self.server.db, "--from", backup, "--force")
         self.assertEqual(restored.returncode, 0, restored.stderr)
         self.assertIn("events verified", restored.stdout)
+        kept_as = re.search(r"the database it replaced is kept as (\S+) ", restored.stdout)
+        self.assertIsNotNone(kept_as, restored.stdout)
+        self.assertTrue(os.path.exists(kept_as.group(1)))
 
         self.server.start()
         get = lambda n: self.server.intake().GetCase(  # noqa: E731

@@ -1,0 +1,45 @@
+// The exclusive hold a process keeps on a database file while it serves it or replaces it:
+// a second `hotlined` on the same database, or a restore under a running server, is refused
+// with a clear message instead of two writers each believing they are the only one.
+//
+// The lock is flock(2) on the database file itself, so it follows the file, not the name it
+// was opened by: a symbolic link, a second hard link or a bind mount reaches the same lock.
+// SQLite's own locks are POSIX record locks, which flock does not touch on Linux; the
+// descriptor stays open until the process no longer uses the database (closing any
+// descriptor of a file drops the process's POSIX locks on it, so it must not be closed while
+// SQLite has the file open). Released by the kernel when the process ends, however it ends.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace hotline::storage {
+
+class DatabaseLock {
+ public:
+  enum class IfMissing { kCreate, kFail };
+
+  // Locks the database at `path`. kCreate creates an empty file (an empty file is an empty
+  // SQLite database) when there is none; kFail answers NOT_FOUND. FAILED_PRECONDITION
+  // when another process holds the lock: "database … is in use by a running hotlined; <what>".
+  static absl::StatusOr<DatabaseLock> Acquire(const std::string& path, IfMissing if_missing,
+                                              std::string_view what);
+
+  DatabaseLock(DatabaseLock&& other) noexcept;
+  DatabaseLock& operator=(DatabaseLock&&) = delete;
+  ~DatabaseLock();
+
+ private:
+  explicit DatabaseLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// OK when the database file at `path` has one name. SQLite keeps the write-ahead log beside
+// the name a database was opened by, so a second hard link would give the same file a second
+// log: writes through one name are invisible through the other and checkpoints corrupt it.
+// A missing file is OK (it will be created with one name).
+absl::Status RequireOneName(const std::string& path);
+
+}  // namespace hotline::storage

@@ -1,0 +1,254 @@
+// The database lock (db_lock.h) and restore (backup.h): one server per database file however
+// it is named, and a restore that replaces a database only with a whole verified copy.
+#include "storage/backup.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "storage/db_lock.h"
+#include "tests/storage/test_util.h"
+
+namespace hotline::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RawDb;
+
+// A fresh directory, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() /
+            ("hotline_backup_test_" + std::to_string(getpid()) + "_" + std::to_string(rd()));
+    fs::create_directory(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  std::vector<std::string> Names() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path_)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int64_t CaseCount(const std::string& path) {
+  RawDb raw(path);
+  return raw.QueryInt("SELECT count(*) FROM cases");
+}
+
+// A database at `path` holding `reports` reports, closed.
+void MakeDatabase(const std::string& path, int reports) {
+  auto store = testing::OpenStore(path, nullptr);
+  for (int i = 0; i < reports; ++i) {
+    REQUIRE(store->CreateCase(testing::SampleReport(path + std::to_string(i))).ok());
+  }
+}
+
+// A verified backup of a database of `reports` reports.
+std::string MakeBackup(const TempDir& dir, int reports) {
+  const std::string source = dir / ("source" + std::to_string(reports) + ".db");
+  MakeDatabase(source, reports);
+  const std::string backup = dir / ("backup" + std::to_string(reports) + ".db");
+  REQUIRE(BackupDatabase(source, backup).ok());
+  return backup;
+}
+
+absl::Status OpenStatus(const std::string& path) {
+  StoreOptions options;
+  options.path = path;
+  return Store::Open(options).status();
+}
+
+bool OwnerOnly(const std::string& path) {
+  return (fs::status(path).permissions() & fs::perms::all) ==
+         (fs::perms::owner_read | fs::perms::owner_write);
+}
+
+constexpr auto kCreate = DatabaseLock::IfMissing::kCreate;
+constexpr auto kFail = DatabaseLock::IfMissing::kFail;
+
+TEST_CASE("One lock per database file, whatever name reaches it") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  {
+    absl::StatusOr<DatabaseLock> first = DatabaseLock::Acquire(db, kCreate, "stop it first");
+    REQUIRE(first.ok());
+    CHECK(fs::is_regular_file(db));
+    CHECK(OwnerOnly(db));
+
+    absl::StatusOr<DatabaseLock> again = DatabaseLock::Acquire(db, kCreate, "stop it first");
+    REQUIRE(again.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(again.status().message()),
+               Catch::Contains("is in use by a running hotlined; stop it first"));
+
+    const std::string link = dir / "link.db";
+    fs::create_symlink(db, link);
+    CHECK(DatabaseLock::Acquire(link, kCreate, "x").status().code() ==
+          absl::StatusCode::kFailedPrecondition);
+
+    const std::string other_dir_name = dir / "sub";
+    fs::create_directory(other_dir_name);
+    fs::create_directory_symlink(fs::path(db).parent_path(), dir / "sub/alias");
+    CHECK(DatabaseLock::Acquire(dir / "sub/alias/hotline.db", kCreate, "x").status().code() ==
+          absl::StatusCode::kFailedPrecondition);
+  }
+  // Released with its holder.
+  CHECK(DatabaseLock::Acquire(db, kFail, "x").ok());
+  CHECK(DatabaseLock::Acquire(dir / "missing.db", kFail, "x").status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK_FALSE(fs::exists(dir / "missing.db"));
+}
+
+TEST_CASE("A database with a second hard link is refused by the lock and by Store::Open") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  fs::create_hard_link(db, dir / "second-name.db");
+  for (const std::string& name : {db, dir / "second-name.db"}) {
+    absl::StatusOr<DatabaseLock> lock = DatabaseLock::Acquire(name, kCreate, "x");
+    REQUIRE(lock.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(lock.status().message()), Catch::Contains("has 2 hard links"));
+    absl::Status opened = OpenStatus(name);
+    REQUIRE(opened.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(opened.message()), Catch::Contains("has 2 hard links"));
+  }
+  fs::remove(dir / "second-name.db");
+  CHECK(DatabaseLock::Acquire(db, kFail, "x").ok());
+  CHECK(OpenStatus(db).ok());
+}
+
+TEST_CASE("Restore into a new path leaves only the database there") {
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, 3);
+  const std::string db = dir / "restored.db";
+  absl::StatusOr<BackupReport> report = RestoreDatabase(backup, db, false);
+  REQUIRE(report.ok());
+  CHECK(report->cases == 3);
+  CHECK(report->replaced_kept_as.empty());
+  CHECK(CaseCount(db) == 3);
+  CHECK(VerifyDatabaseFile(db).ok());
+  CHECK_FALSE(fs::exists(db + ".restoring"));
+  // Personal data: the backup and the restored database are the owner's alone.
+  CHECK(OwnerOnly(backup));
+  CHECK(OwnerOnly(db));
+  // The restored database serves.
+  CHECK(OpenStatus(db).ok());
+}
+
+TEST_CASE("Restore over a database needs --force and keeps the replaced one whole") {
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, 2);
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 5);
+  const std::string before = FileBytes(db);
+
+  absl::StatusOr<BackupReport> refused = RestoreDatabase(backup, db, false);
+  REQUIRE(refused.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(std::string(refused.status().message()), Catch::Contains("pass --force"));
+  CHECK(FileBytes(db) == before);
+
+  SECTION("a whole database, its log moved along") {
+    // Leave committed transactions in the log, as a server killed before a checkpoint does:
+    // copy the files while a connection that turned automatic checkpoints off is open.
+    const std::string crashed = dir / "crashed.db";
+    {
+      RawDb raw(db);
+      raw.Exec("PRAGMA wal_autocheckpoint=0");
+      raw.Exec("UPDATE cases SET urgency = 'routine'");
+      fs::copy_file(db, crashed);
+      fs::copy_file(db + "-wal", crashed + "-wal");
+    }
+    REQUIRE(fs::file_size(crashed + "-wal") > 0);
+    absl::StatusOr<BackupReport> report = RestoreDatabase(backup, crashed, true);
+    REQUIRE(report.ok());
+    CHECK(CaseCount(crashed) == 2);
+    CHECK_FALSE(fs::exists(crashed + "-wal"));
+    const std::string aside = report->replaced_kept_as;
+    CHECK_THAT(aside, Catch::StartsWith(crashed + ".replaced-"));
+    CHECK(fs::exists(aside + "-wal"));
+    CHECK(CaseCount(aside) == 5);
+    RawDb old(aside);
+    CHECK(old.QueryInt("SELECT count(*) FROM cases WHERE urgency = 'routine'") == 5);
+    CHECK(fs::hard_link_count(crashed) == 1);
+    CHECK(fs::hard_link_count(aside) == 1);
+  }
+  SECTION("a damaged database, which is never read") {
+    {
+      std::ofstream out(db, std::ios::binary | std::ios::trunc);
+      out << std::string(8192, '\x5a');
+    }
+    absl::StatusOr<BackupReport> report = RestoreDatabase(backup, db, true);
+    REQUIRE(report.ok());
+    CHECK(CaseCount(db) == 2);
+    CHECK(FileBytes(report->replaced_kept_as) == std::string(8192, '\x5a'));
+  }
+  SECTION("through a symbolic link: the link stays, the file it names is replaced") {
+    const std::string link = dir / "link.db";
+    fs::create_symlink(db, link);
+    absl::StatusOr<BackupReport> report = RestoreDatabase(backup, link, true);
+    REQUIRE(report.ok());
+    CHECK(fs::is_symlink(link));
+    CHECK(CaseCount(db) == 2);
+    CHECK_THAT(report->replaced_kept_as, Catch::StartsWith(db + ".replaced-"));
+  }
+}
+
+TEST_CASE("Restore is refused while the database is locked, and changes nothing") {
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, 1);
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 4);
+  const std::string link = dir / "link.db";
+  fs::create_symlink(db, link);
+  const std::vector<std::string> names = dir.Names();
+  const std::string before = FileBytes(db);
+  absl::StatusOr<DatabaseLock> server = DatabaseLock::Acquire(db, kCreate, "x");
+  REQUIRE(server.ok());
+  for (const std::string& name : {db, link}) {
+    absl::StatusOr<BackupReport> report = RestoreDatabase(backup, name, true);
+    REQUIRE(report.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(report.status().message()),
+               Catch::Contains("in use by a running hotlined; stop it before restoring"));
+  }
+  CHECK(FileBytes(db) == before);
+  CHECK(dir.Names() == names);
+}
+
+TEST_CASE("A backup that does not verify replaces nothing") {
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, 2);
+  {
+    RawDb raw(backup);
+    raw.Exec("DROP TRIGGER events_no_update");
+    raw.Exec("UPDATE events SET actor = 'mallory' WHERE seq = 2");
+  }
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  const std::vector<std::string> names = dir.Names();
+  absl::StatusOr<BackupReport> report = RestoreDatabase(backup, db, true);
+  REQUIRE(report.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(std::string(report.status().message()), Catch::Contains("refusing to restore"));
+  CHECK(dir.Names() == names);
+  CHECK(CaseCount(db) == 1);
+}
+
+}  // namespace
+}  // namespace hotline::storage

@@ -9,9 +9,9 @@
 namespace hotline::cli {
 namespace {
 
-// Watch lines line up while cursors are at most "v1.1234567" and event types at most
-// "assignment.acknowledged" wide.
-constexpr int kCursorWidth = 10;
+// Watch lines line up while cursors are at most "v2.1234567.89abcdef" and event types at
+// most "assignment.acknowledged" wide.
+constexpr int kCursorWidth = 19;
 constexpr int kEventTypeWidth = 23;
 constexpr std::string_view kWatchGap = "  ";
 

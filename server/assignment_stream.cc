@@ -20,7 +20,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr int kPageSize = 128;  // events read per store query
-constexpr std::string_view kCursorPrefix = "v1.";
+constexpr std::string_view kCursorPrefix = "v2.";
+constexpr size_t kCursorHashDigits = 8;
 
 void SetTime(int64_t millis, google::protobuf::Timestamp* out) {
   *out = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(millis);
@@ -48,7 +49,7 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
   for (size_t i = 0; i < feed->events.size(); ++i) {
     const storage::EventRecord& e = feed->events[i];
     v1::WatchAssignmentsResponse& r = page.emplace_back();
-    r.set_cursor(StreamHub::Cursor(e.seq));
+    r.set_cursor(StreamHub::Cursor(e.seq, e.hash));
     v1::AssignmentEvent* ev = r.mutable_event();
     ev->set_seq(e.seq);
     ev->set_type(e.type);
@@ -71,7 +72,7 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
 class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsResponse> {
  public:
   WatchReactor(StreamHub* hub, storage::Store* store, std::vector<std::string> desks,
-               int64_t after_seq, std::chrono::seconds heartbeat, std::string caller,
+               const StreamHub::Position& after, std::chrono::seconds heartbeat, std::string caller,
                int64_t token_id, std::function<void()> on_done)
       : on_done_(std::move(on_done)),
         hub_(hub),
@@ -80,8 +81,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
         heartbeat_(heartbeat),
         caller_(std::move(caller)),
         token_id_(token_id),
-        fetched_seq_(after_seq),
-        last_sent_seq_(after_seq),
+        fetched_seq_(after.seq),
+        last_cursor_(StreamHub::Cursor(after.seq, after.hash_prefix)),
         last_write_(Clock::now()) {}
 
   void Begin() {
@@ -112,7 +113,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
       return;
     }
     current_.Clear();
-    current_.set_cursor(StreamHub::Cursor(last_sent_seq_));
+    current_.set_cursor(last_cursor_);
     SetTime(std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                 .count(),
@@ -151,7 +152,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     hub_->Remove(this);
     if (on_done_) on_done_();
     spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
-                 caller_, desks_.size(), events_sent_, StreamHub::Cursor(last_sent_seq_),
+                 caller_, desks_.size(), events_sent_, last_cursor_,
                  static_cast<int>(final_status_.error_code()));
     delete this;
   }
@@ -201,7 +202,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     }
     current_ = std::move(queue_.front());
     queue_.pop_front();
-    last_sent_seq_ = current_.event().seq();
+    last_cursor_ = current_.cursor();
     ++events_sent_;
     writing_ = true;
     StartWrite(&current_);
@@ -253,7 +254,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   std::deque<v1::WatchAssignmentsResponse> queue_;  // guarded by mu_
   v1::WatchAssignmentsResponse current_;            // the write in flight; guarded by mu_
   int64_t fetched_seq_;     // last seq read into the queue; guarded by mu_
-  int64_t last_sent_seq_;   // cursor of the last event written; guarded by mu_
+  std::string last_cursor_;  // of the last event written (or where the watch began); guarded
+                             // by mu_
   int64_t known_head_ = 0;  // guarded by mu_
   int64_t scanned_ = -1;    // the log is read up to here (nothing more for us); guarded by mu_
   int64_t events_sent_ = 0;
@@ -291,9 +293,9 @@ void StreamHub::OnCommit(int64_t head) {
 }
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(
-    std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
+    std::vector<std::string> desks, Position after, std::chrono::seconds heartbeat,
     std::string caller_name, int64_t token_id, std::function<void()> on_done) {
-  auto* reactor = new WatchReactor(this, store_, std::move(desks), after_seq, heartbeat,
+  auto* reactor = new WatchReactor(this, store_, std::move(desks), after, heartbeat,
                                    std::move(caller_name), token_id, std::move(on_done));
   reactor->Begin();
   return reactor;
@@ -314,19 +316,37 @@ void StreamHub::CloseAll() {
   for (WatchReactor* w : watchers_) w->Close();
 }
 
-std::string StreamHub::Cursor(int64_t seq) { return std::string(kCursorPrefix) + std::to_string(seq); }
+std::string StreamHub::Cursor(int64_t seq, std::string_view event_hash) {
+  std::string cursor = std::string(kCursorPrefix) + std::to_string(seq);
+  if (seq > 0) cursor.append(".").append(event_hash.substr(0, kCursorHashDigits));
+  return cursor;
+}
 
-std::optional<int64_t> StreamHub::ParseCursor(const std::string& cursor) {
-  if (cursor.size() <= kCursorPrefix.size() || cursor.size() > kCursorPrefix.size() + 18 ||
-      cursor.compare(0, kCursorPrefix.size(), kCursorPrefix) != 0) {
+std::optional<StreamHub::Position> StreamHub::ParseCursor(const std::string& cursor) {
+  if (cursor.compare(0, kCursorPrefix.size(), kCursorPrefix) != 0) return std::nullopt;
+  const std::string_view rest = std::string_view(cursor).substr(kCursorPrefix.size());
+  const size_t dot = rest.find('.');
+  const std::string_view digits = rest.substr(0, dot);
+  if (digits.empty() || digits.size() > 18 || (digits.size() > 1 && digits[0] == '0')) {
     return std::nullopt;
   }
-  int64_t seq = 0;
-  for (size_t i = kCursorPrefix.size(); i < cursor.size(); ++i) {
-    if (cursor[i] < '0' || cursor[i] > '9') return std::nullopt;
-    seq = seq * 10 + (cursor[i] - '0');
+  Position position;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    position.seq = position.seq * 10 + (c - '0');
   }
-  return seq;
+  if (position.seq == 0) {
+    if (dot != std::string_view::npos) return std::nullopt;
+    return position;
+  }
+  if (dot == std::string_view::npos) return std::nullopt;
+  const std::string_view hash = rest.substr(dot + 1);
+  if (hash.size() != kCursorHashDigits) return std::nullopt;
+  for (char c : hash) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  position.hash_prefix = std::string(hash);
+  return position;
 }
 
 void StreamHub::Run() {

@@ -8,6 +8,8 @@
 // with its last cursor, to this process or to a restarted one, reads the same log.
 #pragma once
 
+#include <grpcpp/support/server_callback.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,10 +19,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/support/server_callback.h>
 
 #include "hotline/v1/desk.pb.h"
 #include "storage/store.h"
@@ -39,6 +40,14 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
 // Wakes watchers on commits and sends heartbeats. Thread-safe.
 class StreamHub {
  public:
+  // A position in the event log: after event `seq`, whose chain hash begins with
+  // `hash_prefix` (empty for 0, the start). The hash names the history up to the event, so a
+  // cursor from a log that was since replaced (a restore from a backup, another database)
+  // is told apart from one of this log even where their sequence numbers coincide.
+  struct Position {
+    int64_t seq = 0;
+    std::string hash_prefix;
+  };
   // Starts its thread. Call OnCommit from the store's commit listener.
   explicit StreamHub(storage::Store* store);
   // Stops the thread. Every watcher must be gone (the gRPC server has been shut down) and
@@ -55,7 +64,7 @@ class StreamHub {
   // call is done, after calling `on_done`. The stream ends with UNAUTHENTICATED once the
   // token is revoked: it checks before every page it sends and every heartbeat.
   grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(
-      std::vector<std::string> desks, int64_t after_seq, std::chrono::seconds heartbeat,
+      std::vector<std::string> desks, Position after, std::chrono::seconds heartbeat,
       std::string caller_name, int64_t token_id, std::function<void()> on_done);
 
   void Add(WatchReactor* watcher);
@@ -65,9 +74,10 @@ class StreamHub {
   // watchers reconnect elsewhere instead of holding the shutdown for its grace period).
   void CloseAll();
 
-  // The cursor text for a sequence number, and back (nullopt: not a cursor of this format).
-  static std::string Cursor(int64_t seq);
-  static std::optional<int64_t> ParseCursor(const std::string& cursor);
+  // The cursor text "v2.<seq>.<8 hex digits of the event's hash>" ("v2.0" for the start),
+  // and back (nullopt: not a cursor of this format).
+  static std::string Cursor(int64_t seq, std::string_view event_hash);
+  static std::optional<Position> ParseCursor(const std::string& cursor);
 
  private:
   void Run();

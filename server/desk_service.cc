@@ -103,24 +103,32 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
   const std::string& name = caller->principal.name;
   if (absl::Status s = CheckParsed(*request); !s.ok()) return refuse(name, s);
   if (absl::Status s = ValidateWatchAssignments(*request); !s.ok()) return refuse(name, s);
-  int64_t after = 0;
+  StreamHub::Position after;
   if (!request->after_cursor().empty()) {
-    std::optional<int64_t> seq = StreamHub::ParseCursor(request->after_cursor());
-    absl::StatusOr<int64_t> head = deps_.store->HeadSeq();
-    if (!head.ok()) return refuse(name, head.status());
-    if (!seq) {
+    std::optional<StreamHub::Position> position = StreamHub::ParseCursor(request->after_cursor());
+    if (!position) {
       return refuse(name, absl::InvalidArgumentError(
                               "after_cursor: not a cursor this server issued (expected the "
-                              "cursor of a WatchAssignmentsResponse, e.g. \"v1.1234\")"));
+                              "cursor of a WatchAssignmentsResponse, e.g. \"v2.1234.89abcdef\")"));
     }
-    if (*seq > *head) {
-      // The head itself is not told: it counts the whole hotline's activity.
-      return refuse(name, absl::InvalidArgumentError(fmt::format(
-                              "after_cursor: {} is ahead of the event log; was it issued by "
-                              "another database?",
-                              request->after_cursor())));
+    if (position->seq > 0) {
+      // The event the cursor names must still be the one it was issued for: after a
+      // restore the log's sequence numbers are issued again to other events, and resuming
+      // by number alone would skip some of them. Neither the head nor the hash is told.
+      absl::StatusOr<std::string> hash = deps_.store->EventHash(position->seq);
+      if (!hash.ok() && !absl::IsNotFound(hash.status())) return refuse(name, hash.status());
+      if (!hash.ok() ||
+          hash->compare(0, position->hash_prefix.size(), position->hash_prefix) != 0) {
+        return refuse(name, absl::FailedPreconditionError(fmt::format(
+                                "after_cursor: {} names an event this event log does not hold "
+                                "(the database was restored from a backup, or the cursor is "
+                                "another hotline's): the events after it are not the ones you "
+                                "were following. Watch again without a cursor to receive your "
+                                "desks' events from the start",
+                                request->after_cursor())));
+      }
     }
-    after = *seq;
+    after = *std::move(position);
   }
   auto desks = ScopeDesks(*caller, request->desk_ids(), *deps_.routing->Get());
   if (!desks.ok()) return refuse(name, desks.status());

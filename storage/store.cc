@@ -396,6 +396,18 @@ absl::StatusOr<int64_t> Store::HeadSeq() {
   });
 }
 
+absl::StatusOr<std::string> Store::EventHash(int64_t seq) {
+  return impl_->Read([seq](sqlite::Connection& db) -> absl::StatusOr<std::string> {
+    absl::StatusOr<sqlite::Statement> stmt = db.Prepare("SELECT hash FROM events WHERE seq = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt(1, seq);
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::NotFoundError(Concat("no event ", seq));
+    return stmt->Text(0);
+  });
+}
+
 void Store::SetCommitListener(std::function<void(int64_t head_seq)> listener) {
   impl_->writer->SetCommitListener(std::move(listener));
 }

@@ -183,6 +183,11 @@ class Store {
   // The sequence number of the last committed event (0 when there is none).
   absl::StatusOr<int64_t> HeadSeq();
 
+  // The chain hash (hex) of event `seq`, which names the whole log up to it: a position
+  // in the log is checked against it after a restore has replaced the log's history.
+  // NOT_FOUND when there is no such event.
+  absl::StatusOr<std::string> EventHash(int64_t seq);
+
   // Called on the completion thread after every committed batch, with the head sequence number.
   // It must be quick and must not write to the store. Replaces any earlier listener; an
   // empty function removes it. Returns once no call of the earlier listener is running.

@@ -123,7 +123,7 @@ TEST_CASE("RenderAssignmentList aligns Chinese headers and marks by display widt
 
 v1::WatchAssignmentsResponse CreatedEvent() {
   v1::WatchAssignmentsResponse r;
-  r.set_cursor("v1.12");
+  r.set_cursor("v2.12.89abcdef");
   v1::AssignmentEvent* e = r.mutable_event();
   e->set_seq(12);
   e->set_type("assignment.created");
@@ -139,21 +139,21 @@ v1::WatchAssignmentsResponse CreatedEvent() {
 TEST_CASE("WatchLine prints one event on one line", "[desk_view]") {
   UseUtc();
   CHECK(WatchLine(CreatedEvent(), kEnglish) ==
-        "2026-01-01 00:00:05  v1.12       assignment.created       #42  police-110105  "
+        "2026-01-01 00:00:05  v2.12.89abcdef       assignment.created       #42  police-110105  "
         "HL-2026-000042  urgent  begging, vagrancy  pending");
 }
 
 TEST_CASE("WatchLine adds the update kind and keeps fields on one line", "[desk_view]") {
   UseUtc();
   v1::WatchAssignmentsResponse r = CreatedEvent();
-  r.set_cursor("v1.1234567");
+  r.set_cursor("v2.1234567.89abcdef");
   v1::AssignmentEvent* e = r.mutable_event();
   e->set_type("assignment.updated");
   e->set_update_kind(v1::UPDATE_KIND_HOME_VISIT);
   e->mutable_assignment()->set_status(v1::ASSIGNMENT_STATUS_ACKNOWLEDGED);
   e->mutable_assignment()->set_desk_id("desk\nwith break");
   CHECK(WatchLine(r, kEnglish) ==
-        "2026-01-01 00:00:05  v1.1234567  assignment.updated       #42  desk with break  "
+        "2026-01-01 00:00:05  v2.1234567.89abcdef  assignment.updated       #42  desk with break  "
         "HL-2026-000042  urgent  begging, vagrancy  acknowledged home-visit");
 }
 
@@ -162,7 +162,7 @@ TEST_CASE("WatchLine prints '-' for missing fields and lines up event types", "[
   v1::WatchAssignmentsResponse r;
   r.mutable_event()->set_type("assignment.acknowledged");
   const std::string line = WatchLine(r, kEnglish);
-  CHECK(line == "-  -           assignment.acknowledged  -  -  -  -  -  -");
+  CHECK(line == "-  -                    assignment.acknowledged  -  -  -  -  -  -");
   v1::WatchAssignmentsResponse created = CreatedEvent();
   created.set_cursor("");
   created.mutable_event()->clear_time();
@@ -172,15 +172,15 @@ TEST_CASE("WatchLine prints '-' for missing fields and lines up event types", "[
 TEST_CASE("WatchLine prints heartbeats", "[desk_view]") {
   UseUtc();
   v1::WatchAssignmentsResponse r;
-  r.set_cursor("v1.12");
+  r.set_cursor("v2.12.89abcdef");
   r.mutable_heartbeat()->mutable_time()->set_seconds(kMidnight + 20);
-  CHECK(WatchLine(r, kEnglish) == "2026-01-01 00:00:20  v1.12       heartbeat");
-  CHECK(WatchLine(r, kChinese) == "2026-01-01 00:00:20  v1.12       心跳");
+  CHECK(WatchLine(r, kEnglish) == "2026-01-01 00:00:20  v2.12.89abcdef       heartbeat");
+  CHECK(WatchLine(r, kChinese) == "2026-01-01 00:00:20  v2.12.89abcdef       心跳");
 }
 
 TEST_CASE("WatchJsonLine is one JSON object per line that reads back", "[desk_view]") {
   v1::WatchAssignmentsResponse heartbeat;
-  heartbeat.set_cursor("v1.12");
+  heartbeat.set_cursor("v2.12.89abcdef");
   heartbeat.mutable_heartbeat()->mutable_time()->set_seconds(kMidnight);
   for (const v1::WatchAssignmentsResponse& r : {CreatedEvent(), heartbeat}) {
     const std::string line = WatchJsonLine(r);
@@ -189,13 +189,13 @@ TEST_CASE("WatchJsonLine is one JSON object per line that reads back", "[desk_vi
     CHECK(line.front() == '{');
     CHECK(line.substr(line.size() - 2) == "}\n");
     CHECK(line.find('\n') == line.size() - 1);
-    CHECK(line.find("\"cursor\":\"v1.12\"") != std::string::npos);
+    CHECK(line.find("\"cursor\":\"v2.12.89abcdef\"") != std::string::npos);
     v1::WatchAssignmentsResponse back;
     REQUIRE(google::protobuf::util::JsonStringToMessage(line, &back).ok());
     CHECK(google::protobuf::util::MessageDifferencer::Equals(back, r));
   }
   CHECK(WatchJsonLine(heartbeat) ==
-        "{\"cursor\":\"v1.12\",\"heartbeat\":{\"time\":\"2026-01-01T00:00:00Z\"}}\n");
+        "{\"cursor\":\"v2.12.89abcdef\",\"heartbeat\":{\"time\":\"2026-01-01T00:00:00Z\"}}\n");
   CHECK(WatchJsonLine(CreatedEvent()).find("\"event\":{\"seq\":\"12\"") != std::string::npos);
 }
 

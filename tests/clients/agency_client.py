@@ -11,7 +11,10 @@ The stream is resumable: every message carries a cursor, which this client write
 --cursor-file (atomically) once the message has been dealt with. Restarted, it reconnects
 with that cursor and gets every later event exactly once, in order — including after a
 server restart (it reconnects on UNAVAILABLE). Handling is idempotent, so an event seen again
-after a crash between the action and the cursor write does no harm.
+after a crash between the action and the cursor write does no harm. When the hotline's
+database was restored from a backup older than the saved cursor, the server refuses the
+cursor (FAILED_PRECONDITION): this client stops and says so, and a person decides whether to
+remove the cursor file and work the desk's events again from the start.
 
 Usage:
     HOTLINE_TOKEN=... agency_client.py --server 127.0.0.1:50051 --desk police-110105 \\
@@ -61,9 +64,11 @@ if ARGS.stubs:
 import grpc  # noqa: E402
 from hotline.v1 import case_pb2, desk_pb2, desk_pb2_grpc  # noqa: E402
 
-# Answers that a retry will not change: stop and say why.
+# Answers to the stream that a retry will not change: stop and say why. (FAILED_PRECONDITION:
+# the saved cursor is not in the hotline's event log any more, after a restore.)
 FATAL = {grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED,
-         grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.UNIMPLEMENTED}
+         grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.UNIMPLEMENTED,
+         grpc.StatusCode.FAILED_PRECONDITION}
 OPEN = {case_pb2.ASSIGNMENT_STATUS_PENDING, case_pb2.ASSIGNMENT_STATUS_ACKNOWLEDGED}
 
 

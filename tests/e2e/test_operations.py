@@ -15,7 +15,8 @@ import unittest
 import grpc
 
 import harness
-from harness import HOTLINED, case_pb2, intake_pb2, metadata, sample_report, submit_request
+from harness import (HOTLINED, case_pb2, desk_pb2, intake_pb2, metadata, sample_report,
+                     submit_request)
 
 REPORTER_NAME = "张三举报人"
 REPORTER_PHONE = "13912345678"
@@ -165,6 +166,61 @@ class OperationsTest(unittest.TestCase):
         verify = self.server.intake().VerifyAuditLog(intake_pb2.VerifyAuditLogRequest(),
                                                      metadata=metadata(self.sup), timeout=30)
         self.assertTrue(verify.ok, verify.problem)
+
+    def watch(self, desk, after=""):
+        """The events of one desk's stream after `after`, up to its first heartbeat."""
+        call = self.server.desk().WatchAssignments(
+            desk_pb2.WatchAssignmentsRequest(desk_ids=[desk], after_cursor=after,
+                                             heartbeat_seconds=1),
+            metadata=metadata(self.sup), timeout=15)
+        events = []
+        try:
+            for m in call:
+                if m.HasField("heartbeat"):
+                    break
+                events.append(m)
+        finally:
+            call.cancel()
+        return events
+
+    def test_a_cursor_from_before_a_restore_is_refused_not_skipped(self):
+        kept = self.submit()
+        desk = kept.assignments[0].desk_id
+        backup = os.path.join(self.server.dir, "backup.db")
+        self.assertEqual(run_hotlined("backup", "--config", self.server.config, "--db",
+                                      self.server.db, "--to", backup).returncode, 0)
+        lost = self.submit()
+        seen = self.watch(desk)
+        by_case = {m.event.case_summary.case_number: m.cursor for m in seen
+                   if m.event.type == "assignment.created"}
+        kept_cursor, lost_cursor = by_case[kept.case_number], by_case[lost.case_number]
+
+        self.assertEqual(self.server.stop(), 0)
+        restored = run_hotlined("restore", "--config", self.server.config, "--db",
+                                self.server.db, "--from", backup, "--force")
+        self.assertEqual(restored.returncode, 0, restored.stderr)
+        self.server.start()
+        # New reports take the lost report's sequence numbers (and its case number): resuming
+        # after the lost report's cursor by number alone would skip them.
+        new = [self.submit() for _ in range(3)]
+        self.assertEqual(new[0].case_number, lost.case_number)
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.watch(desk, after=lost_cursor)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertIn("restored from a backup", refused.exception.details())
+        self.assertIn("without a cursor", refused.exception.details())
+        # A cursor from before the backup is still this log's: every new report comes after it.
+        after_kept = self.watch(desk, after=kept_cursor)
+        self.assertEqual([m.event.case_summary.case_number for m in after_kept
+                          if m.event.type == "assignment.created"],
+                         [c.case_number for c in new])
+        # And the CLI says so in one line, exit 1.
+        cli = subprocess.run([harness.HOTLINE, "desk", "watch", "--desk", desk, "--after",
+                              lost_cursor, "--server", self.server.address],
+                             env={**os.environ, "HOTLINE_TOKEN": self.sup}, capture_output=True,
+                             text=True, timeout=30)
+        self.assertEqual(cli.returncode, 1, cli.stderr)
+        self.assertIn("restored from a backup", cli.stderr)
 
     def test_a_corrupt_backup_is_refused(self):
         self.submit()

@@ -194,9 +194,21 @@ int Restore(const ServerConfig& config, const Flags& flags) {
               flags.restore_from.c_str(), config.db_path.c_str(),
               static_cast<long long>(report->cases), static_cast<long long>(report->events),
               report->head_hash.c_str());
-  if (!report->replaced_kept_as.empty()) {
-    std::printf("the database it replaced is kept as %s (delete it when no longer needed)\n",
-                report->replaced_kept_as.c_str());
+  std::printf("recorded as audit event %lld (database.restored)\n",
+              static_cast<long long>(report->restore_event_seq));
+  if (report->replaced_kept_as.empty()) return 0;
+  std::printf("the database it replaced is kept as %s (delete it when no longer needed)\n",
+              report->replaced_kept_as.c_str());
+  if (!report->replaced_readable) {
+    std::fprintf(stderr,
+                 "hotlined: warning: the replaced database could not be read: case numbers it "
+                 "issued after the backup was taken may be issued again to other reports\n");
+  }
+  for (const std::string& numbers : report->case_numbers_not_restored) {
+    std::fprintf(stderr,
+                 "hotlined: warning: case(s) %s are in the replaced database, not in the backup: "
+                 "enter them again from %s (their numbers will not be issued again)\n",
+                 numbers.c_str(), report->replaced_kept_as.c_str());
   }
   return 0;
 }

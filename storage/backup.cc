@@ -1,6 +1,7 @@
 #include "storage/backup.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -9,13 +10,19 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <system_error>
 
+#include "storage/case_rows.h"
 #include "storage/db_lock.h"
 #include "storage/event_log.h"
+#include "storage/json.h"
 #include "storage/schema.h"
 #include "storage/sqlite_util.h"
+#include "storage/store.h"
+#include "storage/store_impl.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -84,22 +91,6 @@ absl::Status CopyBackup(const std::string& from_path, const std::string& to_path
   return to->Exec("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
-// Creates `path`, which must not exist, readable by the owner only: a database holds
-// personal data, and SQLite gives its log and index the mode of the database file.
-absl::Status CreatePrivateFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    const int error = errno;
-    if (error == EEXIST) {
-      return absl::FailedPreconditionError(
-          Concat("'", path, "' exists; a backup never overwrites a file"));
-    }
-    return Errno("cannot create", path, error);
-  }
-  ::close(fd);
-  return absl::OkStatus();
-}
-
 // Gives the database `db` (locked by the caller) a second name `aside`, and moves its log
 // there, so that renaming the restored copy over `db` keeps it whole. The name `db` never
 // goes missing: a server starting meanwhile finds the locked file and is refused.
@@ -133,6 +124,62 @@ absl::Status RenameNoReplace(const std::string& from, const std::string& to) {
                "was replaced: stop it and run the restore again with --force"));
   }
   return Errno(Concat("cannot rename '", from, "' to"), to, error);
+}
+
+// The next case number of each year in the database at `path`, read without changing it;
+// nullopt when it cannot be read (a damaged file).
+std::optional<std::map<int64_t, int64_t>> ReadCaseCounters(const std::string& path) {
+  absl::StatusOr<sqlite::Connection> db = sqlite::Connection::OpenReadOnly(path);
+  if (!db.ok()) return std::nullopt;
+  absl::StatusOr<sqlite::Statement> stmt = db->Prepare("SELECT year, next FROM case_counters");
+  if (!stmt.ok()) return std::nullopt;
+  std::map<int64_t, int64_t> next;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return std::nullopt;
+    if (!*row) return next;
+    next[stmt->Int(0)] = stmt->Int(1);
+  }
+}
+
+std::string OsUser() {
+  const passwd* user = ::getpwuid(::geteuid());
+  return user != nullptr ? user->pw_name : Concat("uid ", ::geteuid());
+}
+
+// Copies the backup into `staging`, checks the copy is the backup, records the restore in it
+// (Store::RecordRestore, which also brings its schema up to date), and syncs it to disk.
+absl::StatusOr<BackupReport> PrepareRestore(const std::string& from_path,
+                                            const BackupReport& source, const RestoreRecord& record,
+                                            const std::string& staging) {
+  RemoveWithLog(staging);
+  if (absl::Status s = CreatePrivateFile(staging); !s.ok()) return s;
+  if (absl::Status s = CopyBackup(from_path, staging); !s.ok()) return s;
+  absl::StatusOr<BackupReport> copy = VerifyDatabaseFile(staging);
+  if (!copy.ok()) return copy.status();
+  if (copy->head_hash != source.head_hash || copy->events != source.events) {
+    return absl::DataLossError(Concat("the copy differs from the backup (chain head ",
+                                      copy->head_hash, " vs ", source.head_hash, ")"));
+  }
+  {
+    StoreOptions options;
+    options.path = staging;
+    options.read_connections = 1;
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+    if (!store.ok()) return store.status();
+    absl::StatusOr<std::vector<std::string>> missing =
+        (*store)->RecordRestore(record, "hotlined-cli");
+    if (!missing.ok()) return missing.status();
+    absl::StatusOr<int64_t> seq = (*store)->HeadSeq();
+    if (!seq.ok()) return seq.status();
+    copy->case_numbers_not_restored = *std::move(missing);
+    copy->restore_event_seq = *seq;
+    if (absl::Status s = (*store)->Checkpoint(); !s.ok()) return s;
+  }
+  if (absl::Status s = SyncFile(staging); !s.ok()) return s;
+  copy->replaced_kept_as = record.replaced_kept_as;
+  copy->replaced_readable = record.replaced_readable;
+  return copy;
 }
 
 }  // namespace
@@ -176,7 +223,11 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
   if (!std::filesystem::exists(db_path, ec)) {
     return absl::NotFoundError(Concat("database '", db_path, "' does not exist"));
   }
-  if (absl::Status s = CreatePrivateFile(to_path); !s.ok()) return s;
+  if (absl::Status s = CreatePrivateFile(to_path); !s.ok()) {
+    if (!absl::IsAlreadyExists(s)) return s;
+    return absl::FailedPreconditionError(
+        Concat("'", to_path, "' exists; a backup never overwrites a file"));
+  }
   {
     sqlite::ConnectionOptions options;
     options.query_only = true;
@@ -239,35 +290,31 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   }
 
   // The backup is copied beside the database and verified there; only a whole, verified
-  // copy is renamed into place, in one step. The database it replaces is never read or
-  // written (it may be damaged), and is kept under another name, whole with its log.
+  // copy is renamed into place, in one step. The database it replaces is only read (to
+  // learn which case numbers it issued; it may be damaged), and is kept under another name,
+  // whole with its log.
   const std::string staging = Concat(target.string(), ".restoring");
-  RemoveWithLog(staging);
-  if (absl::Status s = CreatePrivateFile(staging); !s.ok()) return s;
-  if (absl::Status s = CopyBackup(from_path, staging); !s.ok()) {
-    RemoveWithLog(staging);
-    return s;
+  RestoreRecord record;
+  record.backup = from_path;
+  record.backup_head = source->head_hash;
+  record.backup_events = source->events;
+  record.os_user = OsUser();
+  if (exists) {
+    record.replaced_kept_as = Concat(target.string(), ".replaced-", UtcStamp());
+    std::optional<std::map<int64_t, int64_t>> counters = ReadCaseCounters(target.string());
+    record.replaced_readable = counters.has_value();
+    if (counters) record.replaced_next_numbers = *std::move(counters);
   }
-  absl::StatusOr<BackupReport> restored = VerifyDatabaseFile(staging);
-  if (restored.ok() &&
-      (restored->head_hash != source->head_hash || restored->events != source->events)) {
-    restored = absl::DataLossError(Concat("the copy differs from the backup (chain head ",
-                                          restored->head_hash, " vs ", source->head_hash, ")"));
-  }
+  absl::StatusOr<BackupReport> restored = PrepareRestore(from_path, *source, record, staging);
   if (!restored.ok()) {
     RemoveWithLog(staging);
     return absl::Status(restored.status().code(),
                         Concat("restore into '", db_path,
                                "' failed, nothing was replaced: ", restored.status().message()));
   }
-  if (absl::Status s = SyncFile(staging); !s.ok()) {
-    RemoveWithLog(staging);
-    return s;
-  }
 
-  std::string aside;
+  const std::string& aside = record.replaced_kept_as;
   if (exists) {
-    aside = Concat(target.string(), ".replaced-", UtcStamp());
     if (absl::Status s = KeepAside(target.string(), aside); !s.ok()) {
       RemoveWithLog(staging);
       return s;
@@ -285,8 +332,57 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   }
   RemoveWithLog(staging);  // only an emptied log and index are left under this name
   if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) return s;
-  restored->replaced_kept_as = aside;
   return restored;
+}
+
+absl::StatusOr<std::vector<std::string>> Store::RecordRestore(const RestoreRecord& r,
+                                                              std::string_view actor) {
+  if (actor.empty()) return absl::InvalidArgumentError("actor is required");
+  const Clock* clock = impl_->clock;
+  return impl_->Write<std::vector<std::string>>(
+      [&, clock](WriteContext& ctx) -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> missing;
+        for (const auto& [year, replaced_next] : r.replaced_next_numbers) {
+          absl::StatusOr<sqlite::Statement> get =
+              ctx.db.Prepare("SELECT next FROM case_counters WHERE year = ?1");
+          if (!get.ok()) return get.status();
+          get->BindInt(1, year);
+          absl::StatusOr<bool> row = get->Step();
+          if (!row.ok()) return row.status();
+          const int64_t next = *row ? get->Int(0) : 1;
+          if (absl::Status s = get->Run(); !s.ok()) return s;
+          if (replaced_next <= next) continue;
+          const std::string first = FormatCaseNumber(static_cast<int>(year), next);
+          missing.push_back(
+              replaced_next - 1 == next
+                  ? first
+                  : Concat(first, "..",
+                           FormatCaseNumber(static_cast<int>(year), replaced_next - 1)));
+          absl::StatusOr<sqlite::Statement> raise = ctx.db.Prepare(
+              "INSERT INTO case_counters (year, next) VALUES (?1, ?2) "
+              "ON CONFLICT (year) DO UPDATE SET next = excluded.next");
+          if (!raise.ok()) return raise.status();
+          raise->BindInt(1, year).BindInt(2, replaced_next);
+          if (absl::Status s = raise->Run(); !s.ok()) return s;
+        }
+        const char* replaced = r.replaced_kept_as.empty() ? "none"
+                               : r.replaced_readable      ? "read"
+                                                          : "unreadable";
+        std::string payload = JsonObject()
+                                  .Add("backup", r.backup)
+                                  .Add("backup_head", r.backup_head)
+                                  .Add("backup_events", r.backup_events)
+                                  .Add("replaced", replaced)
+                                  .Add("replaced_kept_as", r.replaced_kept_as)
+                                  .Add("case_numbers_not_restored", missing)
+                                  .Add("os_user", r.os_user)
+                                  .Finish();
+        absl::StatusOr<EventRecord> e = AppendEvent(
+            ctx.db, ctx.head,
+            SystemEvent(actor, clock->NowMillis(), "database.restored", std::move(payload)));
+        if (!e.ok()) return e.status();
+        return missing;
+      });
 }
 
 }  // namespace hotline::storage

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -16,7 +17,13 @@ struct BackupReport {
   int64_t events = 0;      // events whose hashes were recomputed
   std::string head_hash;   // the chain head of the copy
   int64_t bytes = 0;       // size of the copy
-  std::string replaced_kept_as;  // restore: where the database it replaced was kept, or ""
+  // Restore only:
+  std::string replaced_kept_as;    // where the database it replaced was kept, or ""
+  bool replaced_readable = false;  // that database's case numbers could be read
+  // Case numbers the replaced database issued that the restored one does not hold (ranges
+  // "HL-2026-000124..HL-2026-000135"); they will not be issued again.
+  std::vector<std::string> case_numbers_not_restored;
+  int64_t restore_event_seq = 0;  // the "database.restored" event
 };
 
 // Copies the database `db_path` (it may be in use) to `to_path`, which must not exist, then

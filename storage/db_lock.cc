@@ -75,4 +75,15 @@ absl::Status RequireOneName(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status CreatePrivateFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return absl::OkStatus();
+  }
+  const int error = errno;
+  if (error == EEXIST) return absl::AlreadyExistsError(Concat("'", path, "' exists"));
+  return absl::UnavailableError(Concat("cannot create '", path, "': ", std::strerror(error)));
+}
+
 }  // namespace hotline::storage

@@ -42,4 +42,10 @@ class DatabaseLock {
 // A missing file is OK (it will be created with one name).
 absl::Status RequireOneName(const std::string& path);
 
+// Creates an empty file at `path` for a database, readable and writable by its owner only;
+// ALREADY_EXISTS when there is a file. A database holds personal data, and SQLite gives its
+// log and index the mode of the database file (it would create it with the umask's mode,
+// usually 0644).
+absl::Status CreatePrivateFile(const std::string& path);
+
 }  // namespace hotline::storage

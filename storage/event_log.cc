@@ -35,6 +35,16 @@ EventRecord EventFromRow(const sqlite::Statement& row) {
 
 }  // namespace
 
+NewEvent SystemEvent(std::string_view actor, int64_t now_ms, std::string type,
+                     std::string payload) {
+  NewEvent e;
+  e.time_ms = now_ms;
+  e.actor = std::string(actor);
+  e.type = std::move(type);
+  e.payload = std::move(payload);
+  return e;
+}
+
 std::string CanonicalEventBytes(int64_t seq, std::string_view case_number, int64_t time_ms,
                                 std::string_view actor, std::string_view type,
                                 std::string_view payload) {

@@ -57,6 +57,9 @@ struct NewEvent {
   std::string desk_id;       // assignment events: the desk concerned (the payload's desk_id)
 };
 
+// An event of no case (tokens, restores).
+NewEvent SystemEvent(std::string_view actor, int64_t now_ms, std::string type, std::string payload);
+
 // Inserts `e` as event head.seq + 1 chained to head.hash; advances `head` on success.
 absl::StatusOr<EventRecord> AppendEvent(sqlite::Connection& db, ChainHead& head, const NewEvent& e);
 

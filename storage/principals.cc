@@ -53,16 +53,6 @@ absl::Status ValidatePrincipal(std::string_view role, std::string_view name,
   return absl::OkStatus();
 }
 
-NewEvent SystemEvent(std::string_view actor, int64_t now_ms, std::string type,
-                     std::string payload) {
-  NewEvent e;
-  e.time_ms = now_ms;
-  e.actor = std::string(actor);
-  e.type = std::move(type);
-  e.payload = std::move(payload);
-  return e;
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> Store::IssueToken(std::string_view role, std::string_view name,

@@ -172,6 +172,17 @@ enum class ChainProblem {
                    // its last event committed to ("detail_sha256", "sha256")
 };
 
+// What RestoreDatabase records in the database it produced (Store::RecordRestore).
+struct RestoreRecord {
+  std::string backup;       // the backup file, as given
+  std::string backup_head;  // its verified chain head
+  int64_t backup_events = 0;
+  std::string replaced_kept_as;    // "" when no database was replaced
+  bool replaced_readable = false;  // the replaced database's case counters could be read
+  std::map<int64_t, int64_t> replaced_next_numbers;  // year -> next case number it would issue
+  std::string os_user;                               // who ran the restore on the host
+};
+
 struct VerifyResult {
   bool ok = true;
   int64_t events_checked = 0;

@@ -155,6 +155,13 @@ class OperationsTest(unittest.TestCase):
         kept_as = re.search(r"the database it replaced is kept as (\S+) ", restored.stdout)
         self.assertIsNotNone(kept_as, restored.stdout)
         self.assertTrue(os.path.exists(kept_as.group(1)))
+        # The report acknowledged after the backup is named, so it can be entered again, and
+        # its number is not given to another report.
+        self.assertIn(f"warning: case(s) {lost.case_number} are in the replaced database, not in "
+                      f"the backup: enter them again from {kept_as.group(1)}", restored.stderr)
+        restore_event = re.search(r"recorded as audit event (\d+) \(database.restored\)",
+                                  restored.stdout)
+        self.assertIsNotNone(restore_event, restored.stdout)
 
         self.server.start()
         get = lambda n: self.server.intake().GetCase(  # noqa: E731
@@ -163,6 +170,8 @@ class OperationsTest(unittest.TestCase):
         with self.assertRaises(harness.grpc.RpcError) as caught:
             get(lost.case_number)
         self.assertEqual(caught.exception.code(), harness.grpc.StatusCode.NOT_FOUND)
+        after = self.submit()
+        self.assertGreater(after.case_number, lost.case_number)
         verify = self.server.intake().VerifyAuditLog(intake_pb2.VerifyAuditLogRequest(),
                                                      metadata=metadata(self.sup), timeout=30)
         self.assertTrue(verify.ok, verify.problem)
@@ -200,10 +209,9 @@ class OperationsTest(unittest.TestCase):
                                 self.server.db, "--from", backup, "--force")
         self.assertEqual(restored.returncode, 0, restored.stderr)
         self.server.start()
-        # New reports take the lost report's sequence numbers (and its case number): resuming
-        # after the lost report's cursor by number alone would skip them.
+        # The restore's event and the new reports take the lost report's sequence numbers:
+        # resuming after the lost report's cursor by number alone would skip them.
         new = [self.submit() for _ in range(3)]
-        self.assertEqual(new[0].case_number, lost.case_number)
         with self.assertRaises(grpc.RpcError) as refused:
             self.watch(desk, after=lost_cursor)
         self.assertEqual(refused.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)

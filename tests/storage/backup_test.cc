@@ -135,6 +135,17 @@ TEST_CASE("A database with a second hard link is refused by the lock and by Stor
   CHECK(OpenStatus(db).ok());
 }
 
+TEST_CASE("A database file a store creates is its owner's alone, with its log") {
+  TempDir dir;
+  const std::string db = dir / "new.db";
+  MakeDatabase(db, 1);
+  CHECK(OwnerOnly(db));
+  auto store = testing::OpenStore(db, nullptr);
+  REQUIRE(store->CreateCase(testing::SampleReport("wal")).ok());
+  REQUIRE(fs::exists(db + "-wal"));
+  CHECK(OwnerOnly(db + "-wal"));
+}
+
 TEST_CASE("Restore into a new path leaves only the database there") {
   TempDir dir;
   const std::string backup = MakeBackup(dir, 3);
@@ -144,7 +155,22 @@ TEST_CASE("Restore into a new path leaves only the database there") {
   CHECK(report->cases == 3);
   CHECK(report->replaced_kept_as.empty());
   CHECK(CaseCount(db) == 3);
-  CHECK(VerifyDatabaseFile(db).ok());
+  // The restore is the restored log's next event; the chain still verifies.
+  absl::StatusOr<BackupReport> verified = VerifyDatabaseFile(db);
+  REQUIRE(verified.ok());
+  CHECK(verified->events == report->events + 1);
+  CHECK(report->restore_event_seq == report->events + 1);
+  {
+    RawDb raw(db);
+    CHECK(raw.QueryText("SELECT type FROM events ORDER BY seq DESC LIMIT 1") ==
+          "database.restored");
+    const std::string payload =
+        raw.QueryText("SELECT payload FROM events ORDER BY seq DESC LIMIT 1");
+    CHECK_THAT(payload, Catch::Contains("\"backup\":\"" + backup + "\""));
+    CHECK_THAT(payload, Catch::Contains("\"replaced\":\"none\""));
+    CHECK_THAT(payload, Catch::Contains("\"backup_head\":\"" + report->head_hash + "\""));
+  }
+  CHECK(report->case_numbers_not_restored.empty());
   CHECK_FALSE(fs::exists(db + ".restoring"));
   // Personal data: the backup and the restored database are the owner's alone.
   CHECK(OwnerOnly(backup));
@@ -189,6 +215,15 @@ TEST_CASE("Restore over a database needs --force and keeps the replaced one whol
     CHECK(old.QueryInt("SELECT count(*) FROM cases WHERE urgency = 'routine'") == 5);
     CHECK(fs::hard_link_count(crashed) == 1);
     CHECK(fs::hard_link_count(aside) == 1);
+    // Numbers 3 to 5 were issued by the replaced database only: named, and not issued again.
+    CHECK(report->replaced_readable);
+    REQUIRE(report->case_numbers_not_restored.size() == 1);
+    CHECK_THAT(report->case_numbers_not_restored[0],
+               Catch::Matches(R"(HL-\d{4}-000003\.\.HL-\d{4}-000005)"));
+    auto store = testing::OpenStore(crashed, nullptr);
+    absl::StatusOr<CaseRecord> next = store->CreateCase(testing::SampleReport("after"));
+    REQUIRE(next.ok());
+    CHECK_THAT(next->case_number, Catch::EndsWith("-000006"));
   }
   SECTION("a damaged database, which is never read") {
     {
@@ -199,6 +234,11 @@ TEST_CASE("Restore over a database needs --force and keeps the replaced one whol
     REQUIRE(report.ok());
     CHECK(CaseCount(db) == 2);
     CHECK(FileBytes(report->replaced_kept_as) == std::string(8192, '\x5a'));
+    CHECK_FALSE(report->replaced_readable);
+    CHECK(report->case_numbers_not_restored.empty());
+    RawDb raw(db);
+    CHECK_THAT(raw.QueryText("SELECT payload FROM events ORDER BY seq DESC LIMIT 1"),
+               Catch::Contains("\"replaced\":\"unreadable\""));
   }
   SECTION("through a symbolic link: the link stays, the file it names is replaced") {
     const std::string link = dir / "link.db";

@@ -46,6 +46,12 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       add_error(fmt::format("{}: {} must be a string", Where(path, node), key));
     }
   };
+  auto get_path = [&](std::string_view key, const toml::node& node, std::string& out) {
+    get_string(key, node, out);
+    if (node.is_string() && out.empty()) {
+      add_error(fmt::format("{}: {} must name a file; it is empty", Where(path, node), key));
+    }
+  };
   auto get_int = [&](std::string_view key, const toml::node& node, int& out, int min, int max) {
     auto v = node.value_exact<int64_t>();  // true, 25.0 and "25" are not integers
     if (!v || *v < min || *v > max) {
@@ -63,9 +69,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
         add_error(fmt::format("{}: listen: {}", Where(path, node), problem));
       }
     } else if (k == "db") {
-      get_string(k, node, config.db_path);
+      get_path(k, node, config.db_path);
     } else if (k == "routing_table") {
-      get_string(k, node, config.routing_table);
+      get_path(k, node, config.routing_table);
     } else if (k == "log_level") {
       get_string(k, node, config.log_level);
       if (!kLevels.count(config.log_level)) {

@@ -16,6 +16,7 @@
 #include <asio/steady_timer.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "router/loader.h"
@@ -95,10 +96,14 @@ void ExplainBusErrors(const std::string& db_path) {
 int Serve(const ServerConfig& config) {
   ExplainBusErrors(config.db_path);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  std::error_code ec;
+  const bool fresh = !std::filesystem::exists(config.db_path, ec);
   // Held until the process ends: a second server on this database is refused (db_lock.h).
   auto lock = hotline::storage::DatabaseLock::Acquire(
       config.db_path, hotline::storage::DatabaseLock::IfMissing::kCreate, "stop it first");
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  // A mistyped db_path would otherwise start an empty hotline beside the real one, silently.
+  if (fresh) spdlog::warn("no database at {}: created a new, empty one", config.db_path);
   auto server = hotline::server::HotlineServer::Start(config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
   // Signals are handled from here on, before readiness is announced, so a SIGTERM sent
@@ -144,14 +149,25 @@ int Serve(const ServerConfig& config) {
   return 0;
 }
 
-absl::StatusOr<std::unique_ptr<hotline::storage::Store>> OpenStore(const ServerConfig& config) {
+enum class IfMissing { kCreate, kFail };
+
+// `token issue` may create the database (set-up issues tokens before the first start); the
+// other commands act on an existing one, and a mistyped --db must not create an empty
+// database and report success on it ("purged 0 cases").
+absl::StatusOr<std::unique_ptr<hotline::storage::Store>> OpenStore(const ServerConfig& config,
+                                                                   IfMissing if_missing) {
+  std::error_code ec;
+  if (if_missing == IfMissing::kFail && !std::filesystem::exists(config.db_path, ec)) {
+    return absl::NotFoundError("database '" + config.db_path +
+                               "' does not exist (check --db, or db in the config)");
+  }
   hotline::storage::StoreOptions options;
   options.path = config.db_path;
   return hotline::storage::Store::Open(options);
 }
 
 int IssueToken(const ServerConfig& config, const Flags& flags) {
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, IfMissing::kCreate);
   if (!store.ok()) return Fail(std::string(store.status().message()));
   // Desks must exist in the routing table in force: the latest stored version, else (a
   // database the server never ran on) the configured file.
@@ -219,7 +235,7 @@ int Purge(const ServerConfig& config, const Flags& flags) {
     return Fail("retention is off (retention_days = 0 in the config); pass --days N to purge "
                 "cases closed more than N days ago");
   }
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, IfMissing::kFail);
   if (!store.ok()) return Fail(std::string(store.status().message()));
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -232,7 +248,7 @@ int Purge(const ServerConfig& config, const Flags& flags) {
 }
 
 int RevokeToken(const ServerConfig& config, const Flags& flags) {
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, IfMissing::kFail);
   if (!store.ok()) return Fail(std::string(store.status().message()));
   auto count = (*store)->RevokeTokens(flags.name, "hotlined-cli");
   if (!count.ok()) return Fail(std::string(count.status().message()));

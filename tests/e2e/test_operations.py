@@ -230,6 +230,17 @@ class OperationsTest(unittest.TestCase):
         self.assertEqual(cli.returncode, 1, cli.stderr)
         self.assertIn("restored from a backup", cli.stderr)
 
+    def test_a_mistyped_database_path_creates_nothing(self):
+        typo = os.path.join(self.server.dir, "hotlnie.db")
+        for args in (["purge", "--days", "30"], ["token", "revoke", "--name", "wang.li"],
+                     ["backup", "--to", os.path.join(self.server.dir, "b.db")]):
+            result = run_hotlined(*args, "--config", self.server.config, "--db", typo)
+            self.assertEqual(result.returncode, 1, args)
+            self.assertIn(f"database '{typo}' does not exist", result.stderr)
+            self.assertEqual(result.stdout, "")
+        self.assertFalse(os.path.exists(typo))
+        self.assertFalse(os.path.exists(os.path.join(self.server.dir, "b.db")))
+
     def test_a_corrupt_backup_is_refused(self):
         self.submit()
         backup = os.path.join(self.server.dir, "backup.db")

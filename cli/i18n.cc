@@ -155,6 +155,20 @@ constexpr std::array kCatalogue = {
                 "前序哈希（prev_hash）与事件 {} 不符"),
     HOTLINE_MSG(kAuditHashMismatch, "hash mismatch", "哈希不符：事件内容已被改动"),
     HOTLINE_MSG(kAuditDeskId, "desk_id does not match the payload", "desk_id 与事件内容不符"),
+    HOTLINE_MSG(kAuditAnchorMissing,
+                "anchored event {} is missing: events were removed from the log's end (or a "
+                "restore from a backup dropped them)",
+                "锚定的事件 {} 不在日志中：日志末尾的事件被删除了（或被从备份恢复时丢弃）"),
+    HOTLINE_MSG(kAuditAnchorMismatch,
+                "event {} is not the anchored one: the log was rewritten up to it (or replaced "
+                "by a restore from a backup)",
+                "事件 {} 与锚点不符：日志在此之前被改写（或被从备份恢复所替换）"),
+    HOTLINE_MSG(kAuditAnchors, "anchors: {} found in the log", "锚点：{} 个在日志中核对无误"),
+    HOTLINE_MSG(kAuditAnchorRecorded, "head {}:{} added to {}", "已将链头 {}:{} 记入 {}"),
+    HOTLINE_MSG(kAnchorBad,
+                "{}: '{}' is not SEQ:HASH (an event's number, a colon, its 64-hex-digit hash)",
+                "{}：'{}' 不是 SEQ:HASH 格式（事件序号、冒号、64 位十六进制哈希）"),
+    HOTLINE_MSG(kAnchorFileLine, "{} line {}", "{} 第 {} 行"),
     HOTLINE_MSG(kSectionUpdates, "Updates", "办理进展"),
     HOTLINE_MSG(kNoAssignmentsListed, "no assignments", "没有分派"),
     HOTLINE_MSG(kNextPageAssignments, "more assignments: --page-token {}",
@@ -192,6 +206,17 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kHelpAudit, "Audit trail", "审计日志"),
     HOTLINE_MSG(kHelpAuditVerify, "Verify the whole hash chain of the audit log",
                 "校验审计日志的完整哈希链"),
+    HOTLINE_MSG(kHelpAuditAnchor,
+                "An event the log must still hold, as SEQ:HASH (a previous head, or the "
+                "server log's \"audit chain head\" line); repeatable",
+                "日志必须仍然包含的事件，格式 SEQ:HASH（以前的链头，或服务器日志中"
+                "\"audit chain head\" 一行）；可重复"),
+    HOTLINE_MSG(kHelpAuditAnchorFile,
+                "File of anchors kept by the auditor: its newest is checked (its hash covers "
+                "the whole log before it), and the new head is added when the log verifies "
+                "(created if missing)",
+                "审计人员保存的锚点文件：核对其中最新的锚点（其哈希涵盖之前的整个日志），"
+                "校验通过后把新链头追加进去（不存在则创建）"),
     HOTLINE_MSG(kHelpRules, "Routing rules", "路由规则"),
     HOTLINE_MSG(kHelpRulesExplain, "Show where a described report would be routed, and why",
                 "演示一份报告会被分派到哪里及原因"),
@@ -338,6 +363,7 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kHelpFmtEnv, "Env", "环境变量"),
     HOTLINE_MSG(kHelpFmtSubcommand, "SUBCOMMAND", "子命令"),
     HOTLINE_MSG(kCannotReadFile, "cannot read {}", "无法读取 {}"),
+    HOTLINE_MSG(kCannotWriteFile, "cannot write {}", "无法写入 {}"),
     HOTLINE_MSG(kError, "error", "错误"),
     HOTLINE_MSG(kWarning, "warning", "警告"),
     HOTLINE_MSG(kVersionInForce, "routing table version {} ({}) is in force, applied by {}",

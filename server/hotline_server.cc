@@ -204,6 +204,19 @@ absl::StatusOr<int> HotlineServer::RunRetention() {
   return PurgeExpired(*impl_->store, impl_->config.retention_days, now);
 }
 
+void HotlineServer::LogChainHead() {
+  if (impl_ == nullptr || impl_->store == nullptr) return;
+  absl::StatusOr<int64_t> seq = impl_->store->HeadSeq();
+  absl::StatusOr<std::string> hash =
+      seq.ok() && *seq > 0 ? impl_->store->EventHash(*seq) : absl::StatusOr<std::string>("");
+  if (!seq.ok() || !hash.ok()) {
+    spdlog::error("cannot read the audit chain head: {}",
+                  std::string((seq.ok() ? hash.status() : seq.status()).message()));
+    return;
+  }
+  if (*seq > 0) spdlog::info("audit chain head seq={} hash={}", *seq, *hash);
+}
+
 void HotlineServer::Shutdown(std::chrono::seconds grace) {
   if (impl_ == nullptr || impl_->stopped) return;
   impl_->stopped = true;
@@ -216,6 +229,7 @@ void HotlineServer::Shutdown(std::chrono::seconds grace) {
   impl_->store->SetCommitListener({});
   impl_->escalator.reset();
   impl_->hub.reset();    // no watcher is left once the server has shut down
+  LogChainHead();        // every call is done: the head the next start will find
   impl_->store.reset();  // drains queued writes
 }
 

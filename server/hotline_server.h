@@ -34,6 +34,12 @@ class HotlineServer {
   // Retention: purges what config.retention_days says is due (nothing when it is 0).
   absl::StatusOr<int> RunRetention();
 
+  // Logs the audit chain's head ("audit chain head seq=N hash=H"): kept in logs that leave
+  // the machine, it is an anchor for `hotline audit verify --anchor`, which then shows events
+  // removed from the log's end or a log rewritten before it. hotlined logs it at start and
+  // every hour; Shutdown logs it last.
+  void LogChainHead();
+
   // Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels the
   // rest. Queued writes are committed before the store closes.
   void Shutdown(std::chrono::seconds grace);

@@ -227,8 +227,15 @@ grpc::ServerUnaryReactor* IntakeService::VerifyAuditLog(grpc::CallbackServerCont
   if (absl::Status s = CheckParsed(*request); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
-  auto result = deps_.store->VerifyAuditLog();
+  if (absl::Status s = ValidateVerifyAuditLog(*request); !s.ok()) {
+    return FinishCall(context, kRpc, caller->principal.name, "", s);
+  }
+  std::vector<storage::AuditAnchor> anchors;
+  for (const v1::AuditAnchor& a : request->anchors()) anchors.push_back({a.seq(), a.hash()});
+  auto result = deps_.store->VerifyAuditLog(std::move(anchors));
   if (result.ok()) {
+    response->set_head_seq(result->head_seq);
+    response->set_anchors_checked(result->anchors_checked);
     response->set_ok(result->ok);
     response->set_events_checked(result->events_checked);
     response->set_first_bad_seq(result->first_bad_seq);

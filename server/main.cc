@@ -132,18 +132,22 @@ int Serve(const ServerConfig& config) {
       };
   signals.async_wait(on_signal);
 
-  // Retention runs now and every hour (nothing when retention_days is 0).
-  asio::steady_timer retention(io);
-  std::function<void()> run_retention = [&] {
-    if (absl::StatusOr<int> n = (*server)->RunRetention(); !n.ok()) {
-      spdlog::error("retention failed: {}", std::string(n.status().message()));
+  // Now and every hour: the audit chain's head goes to the log (an anchor for auditors), and
+  // retention runs (nothing when retention_days is 0).
+  asio::steady_timer hourly(io);
+  std::function<void()> run_hourly = [&] {
+    (*server)->LogChainHead();
+    if (config.retention_days > 0) {
+      if (absl::StatusOr<int> n = (*server)->RunRetention(); !n.ok()) {
+        spdlog::error("retention failed: {}", std::string(n.status().message()));
+      }
     }
-    retention.expires_after(std::chrono::hours(1));
-    retention.async_wait([&](const asio::error_code& error) {
-      if (!error) run_retention();
+    hourly.expires_after(std::chrono::hours(1));
+    hourly.async_wait([&](const asio::error_code& error) {
+      if (!error) run_hourly();
     });
   };
-  if (config.retention_days > 0) run_retention();
+  run_hourly();
   io.run();
   spdlog::info("stopped");
   return 0;

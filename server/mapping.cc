@@ -278,6 +278,10 @@ v1::AuditProblem ToAuditProblem(storage::ChainProblem problem) {
       return v1::AUDIT_PROBLEM_PRIVATE_DATA;
     case storage::ChainProblem::kCommittedText:
       return v1::AUDIT_PROBLEM_COMMITTED_TEXT;
+    case storage::ChainProblem::kAnchorMissing:
+      return v1::AUDIT_PROBLEM_ANCHOR_MISSING;
+    case storage::ChainProblem::kAnchorMismatch:
+      return v1::AUDIT_PROBLEM_ANCHOR_MISMATCH;
   }
   return v1::AUDIT_PROBLEM_UNSPECIFIED;
 }

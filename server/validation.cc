@@ -34,6 +34,7 @@ constexpr int kMaxCategories = 10;
 constexpr int kMaxServices = 10;
 constexpr int kMaxAge = 17;
 constexpr int kMaxDesksPerRequest = 50;
+constexpr int kMaxAnchors = 1000;
 
 Status Error(std::string_view field, std::string_view reason) {
   return InvalidArgumentError(fmt::format("{}: {}", field, reason));
@@ -301,6 +302,22 @@ Status ValidateReopenCase(const v1::ReopenCaseRequest& request) {
 Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request) {
   RETURN_IF_ERROR(ValidateCaseNumber("case_number", request.case_number()));
   return CheckText("note", request.note(), kMaxSummary, true);
+}
+
+Status ValidateVerifyAuditLog(const v1::VerifyAuditLogRequest& request) {
+  if (request.anchors_size() > kMaxAnchors) {
+    return Error("anchors", "at most " + std::to_string(kMaxAnchors) + " anchors");
+  }
+  for (int i = 0; i < request.anchors_size(); ++i) {
+    const v1::AuditAnchor& anchor = request.anchors(i);
+    const std::string f = "anchors[" + std::to_string(i) + "]";
+    if (anchor.seq() < 1) return Error(f + ".seq", "must be an event's sequence number, >= 1");
+    const std::string& hash = anchor.hash();
+    if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Error(f + ".hash", "must be 64 lowercase hex digits (an event's hash)");
+    }
+  }
+  return OkStatus();
 }
 
 Status ValidateText(std::string_view field, std::string_view text, int max_length, bool required,

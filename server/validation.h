@@ -34,6 +34,7 @@ absl::Status ValidateCloseCase(const v1::CloseCaseRequest& request);
 absl::Status ValidateListCases(const v1::ListCasesRequest& request);
 absl::Status ValidateReopenCase(const v1::ReopenCaseRequest& request);
 absl::Status ValidateRecordFeedback(const v1::RecordFeedbackRequest& request);
+absl::Status ValidateVerifyAuditLog(const v1::VerifyAuditLogRequest& request);
 
 // Desk service. A desk id: 1-100 characters of [a-z0-9_.-] (whether the desk exists is
 // checked against the routing table by the service).

@@ -1,5 +1,7 @@
 #include "storage/event_log.h"
 
+#include <algorithm>
+
 #include "storage/crypto.h"
 #include "storage/desk_ranges.h"
 #include "storage/json.h"
@@ -221,7 +223,18 @@ static absl::StatusOr<VerifyResult> VerifyCommittedTexts(sqlite::Connection& db,
   return result;
 }
 
-absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
+absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<AuditAnchor> anchors) {
+  std::sort(anchors.begin(), anchors.end(),
+            [](const AuditAnchor& a, const AuditAnchor& b) { return a.seq < b.seq; });
+  size_t next_anchor = 0;
+  int64_t last_restore = 0;  // the last "database.restored" event seen
+  // A restore from a backup legitimately starts the log again from an older point: say so
+  // when it may be why an anchored event is gone.
+  const auto restore_note = [&last_restore] {
+    return last_restore == 0 ? std::string()
+                             : Concat(" (or the restore from a backup recorded at event ",
+                                      last_restore, " dropped it)");
+  };
   // One cursor over the seq order: SQLite steps through the table, so memory stays flat
   // however long the log is.
   absl::StatusOr<sqlite::Statement> stmt =
@@ -271,9 +284,27 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db) {
       return fail(e.seq, ChainProblem::kPrivateData,
                   "private data does not match the payload's private_sha256");
     }
+    if (e.type == "database.restored") last_restore = e.seq;
+    for (; next_anchor < anchors.size() && anchors[next_anchor].seq <= e.seq; ++next_anchor) {
+      const AuditAnchor& anchor = anchors[next_anchor];
+      if (anchor.seq == e.seq && anchor.hash != e.hash) {
+        return fail(e.seq, ChainProblem::kAnchorMismatch,
+                    Concat("event ", e.seq, " is not the anchored one: its hash is ",
+                           e.hash.substr(0, 16), "..., the anchor's ", anchor.hash.substr(0, 16),
+                           "...: the log was rewritten up to here", restore_note()));
+      }
+      ++result.anchors_checked;
+    }
     result.head_hash = e.hash;
+    result.head_seq = e.seq;
     ++result.events_checked;
     ++expected_seq;
+  }
+  if (next_anchor < anchors.size()) {
+    const int64_t seq = anchors[next_anchor].seq;
+    return fail(seq, ChainProblem::kAnchorMissing,
+                Concat("anchored event ", seq, " is missing: the log ends at event ",
+                       result.head_seq, "; events were removed from its end", restore_note()));
   }
   return VerifyCommittedTexts(db, result);
 }

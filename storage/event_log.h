@@ -73,6 +73,7 @@ absl::StatusOr<std::vector<EventRecord>> LoadDeskEvents(sqlite::Connection& db,
                                                          int64_t after_seq, int limit);
 
 // Walks every event in seq order, one row at a time, recomputing hashes and links.
-absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db);
+absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db,
+                                         std::vector<AuditAnchor> anchors = {});
 
 }  // namespace hotline::storage

@@ -161,15 +161,25 @@ struct CasePage {
 // What VerifyChain found wrong with the first bad event (clients word it in their language).
 enum class ChainProblem {
   kNone,
-  kOutOfOrder,     // "event N out of order": a seq lower than expected
-  kGap,            // "gap: event N missing"
-  kFirstPrevHash,  // "prev_hash of the first event is not zero"
-  kPrevHash,       // "prev_hash does not match event N-1"
-  kHash,           // "hash mismatch": the event's bytes do not hash to its hash
-  kDeskId,         // "desk_id does not match the payload"
-  kPrivateData,    // "private data does not match the payload's private_sha256"
-  kCommittedText,  // a case's report, or a routing table's text, does not match the SHA-256
-                   // its last event committed to ("detail_sha256", "sha256")
+  kOutOfOrder,      // "event N out of order": a seq lower than expected
+  kGap,             // "gap: event N missing"
+  kFirstPrevHash,   // "prev_hash of the first event is not zero"
+  kPrevHash,        // "prev_hash does not match event N-1"
+  kHash,            // "hash mismatch": the event's bytes do not hash to its hash
+  kDeskId,          // "desk_id does not match the payload"
+  kPrivateData,     // "private data does not match the payload's private_sha256"
+  kCommittedText,   // a case's report, or a routing table's text, does not match the SHA-256
+                    // its last event committed to ("detail_sha256", "sha256")
+  kAnchorMissing,   // an anchored event is past the log's end: events were cut from it
+  kAnchorMismatch,  // an anchored event has another hash: the log was rewritten before it
+};
+
+// An event a verifier recorded outside the server (a previous verification's head, or the
+// server's log line "audit chain head"): the log must still hold it, with this hash. The
+// chain alone cannot show events cut from its end, nor a log rewritten and re-hashed whole.
+struct AuditAnchor {
+  int64_t seq = 0;
+  std::string hash;  // hex
 };
 
 // What RestoreDatabase records in the database it produced (Store::RecordRestore).
@@ -190,6 +200,8 @@ struct VerifyResult {
   ChainProblem problem_kind = ChainProblem::kNone;
   std::string problem;        // e.g. "hash mismatch", "prev_hash does not match event 41"
   std::string head_hash;      // hash of the last event; 64 zeros when there is none
+  int64_t head_seq = 0;       // the last event; 0 when there is none
+  int64_t anchors_checked = 0;
 };
 
 struct Principal {

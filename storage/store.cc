@@ -424,8 +424,8 @@ absl::StatusOr<std::vector<EventRecord>> Store::GetCaseHistory(std::string_view 
       });
 }
 
-absl::StatusOr<VerifyResult> Store::VerifyAuditLog() {
-  return impl_->Read([](sqlite::Connection& db) { return VerifyChain(db); });
+absl::StatusOr<VerifyResult> Store::VerifyAuditLog(std::vector<AuditAnchor> anchors) {
+  return impl_->Read([&anchors](sqlite::Connection& db) { return VerifyChain(db, anchors); });
 }
 
 absl::StatusOr<int64_t> Store::CountEvents() {

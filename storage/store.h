@@ -205,7 +205,7 @@ class Store {
 
   // Recomputes every hash from the first event and checks each link and that sequence
   // numbers have no gaps.
-  absl::StatusOr<VerifyResult> VerifyAuditLog();
+  absl::StatusOr<VerifyResult> VerifyAuditLog(std::vector<AuditAnchor> anchors = {});
 
   // Number of events stored.
   absl::StatusOr<int64_t> CountEvents();

@@ -144,12 +144,17 @@ class CliTest(unittest.TestCase):
 
     # --- 3 ------------------------------------------------------------------------------
 
-    def test_03_audit_verify_detects_tampering(self):
-        server = Server(ROOT, name="tamper")
+    def audited_server(self, name):
+        """A server of its own, started, with an operator's and an auditor's token."""
+        server = Server(ROOT, name=name)
         self.addCleanup(server.close)
-        op = server.issue_token("operator", "op-tamper")
-        aud = server.issue_token("auditor", "aud-tamper")
+        op = server.issue_token("operator", f"op-{name}")
+        aud = server.issue_token("auditor", f"aud-{name}")
         server.start()
+        return server, op, aud
+
+    def test_03_audit_verify_detects_tampering(self):
+        server, op, aud = self.audited_server("tamper")
         number = self.report(BEGGING_ARGS, token=op, server=server)["caseNumber"]
         self.report(["--category", "neglect", "--urgency", "routine", "--jurisdiction",
                      "110105001001"], token=op, server=server)
@@ -205,6 +210,53 @@ class CliTest(unittest.TestCase):
         self.assertEqual(answer.first_bad_seq, seq)
         self.assertEqual(answer.problem, "hash mismatch")
         self.assertEqual(answer.problem_kind, harness.intake_pb2.AUDIT_PROBLEM_HASH_MISMATCH)
+
+    def test_03b_an_auditors_anchor_file_shows_events_cut_from_the_end(self):
+        server, op, aud = self.audited_server("anchors")
+        number = self.report(BEGGING_ARGS, token=op, server=server)["caseNumber"]
+        anchors = os.path.join(server.dir, "anchors.txt")
+
+        first = self.run_ok(["audit", "verify", "--anchor-file", anchors], aud, server=server)
+        head = server.count_events()
+        self.assertRegex(first.stdout, rf"head {head}:[0-9a-f]{{16}} added to {re.escape(anchors)}")
+        with open(anchors, encoding="utf-8") as f:
+            self.assertRegex(f.read(), rf"^{head}:[0-9a-f]{{64}} verified \S+Z\n$")
+        # The server's log says the same head, for auditors who read logs kept elsewhere.
+        self.run_ok(["case", "note", number, "called back; the child is with the school"], op,
+                    server=server)
+        second = self.run_ok(["audit", "verify", "--anchor-file", anchors], aud, server=server)
+        self.assertIn("anchors: 1 found in the log", second.stdout)
+        noted = server.count_events()
+        self.assertGreater(noted, head)
+
+        # Someone with the database removes the last event (the note) while the server is
+        # down. The chain alone is still whole; the auditor's anchor is not in it any more.
+        server.stop()
+        self.assertIn(f"audit chain head seq={noted} hash=", server.read_log())
+        con = sqlite3.connect(server.db)
+        try:
+            for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND tbl_name = 'events'").fetchall():
+                con.execute(f'DROP TRIGGER "{name}"')
+            con.execute("DELETE FROM events WHERE seq = ?", (noted,))
+            con.commit()
+        finally:
+            con.close()
+        server.start()
+        self.run_ok(["audit", "verify"], aud, server=server)
+        cut = server.cli(["audit", "verify", "--anchor-file", anchors], token=aud)
+        self.assertEqual(cut.rc, 3, cut.describe())
+        self.assertIn(f"audit log BROKEN at event {noted}: anchored event {noted} is missing: the "
+                      f"log ends at event {noted - 1}; events were removed from its end",
+                      cut.stderr)
+        zh = server.cli(["audit", "verify", "--anchor-file", anchors], token=aud, lang="zh")
+        self.assertEqual(zh.rc, 3, zh.describe())
+        self.assertIn(f"锚定的事件 {noted} 不在日志中", zh.stderr)
+        with open(anchors, encoding="utf-8") as f:
+            self.assertEqual(len(f.read().splitlines()), 2, "a failed verification added a line")
+        bad = server.cli(["audit", "verify", "--anchor", "12:nothex"], token=aud)
+        self.assertEqual(bad.rc, 2, bad.describe())
+        self.assertIn("--anchor: '12:nothex' is not SEQ:HASH", bad.stderr)
 
     # --- 4 ------------------------------------------------------------------------------
 

@@ -284,5 +284,35 @@ TEST_CASE("ReopenCase and RecordFeedback need a case number and a reason or note
       });
 }
 
+TEST_CASE("VerifyAuditLog anchors need an event number and a 64-hex-digit hash",
+          "[validation][audit]") {
+  v1::VerifyAuditLogRequest request;
+  CHECK_THAT(ValidateVerifyAuditLog(request), IsAccepted());
+  v1::AuditAnchor* anchor = request.add_anchors();
+  anchor->set_seq(12);
+  anchor->set_hash(Repeat("ab", 32));
+  CHECK_THAT(ValidateVerifyAuditLog(request), IsAccepted());
+  using Request = v1::VerifyAuditLogRequest;
+  CheckVariants<Request>(
+      request, ValidateVerifyAuditLog,
+      {
+          {"seq 0", [](Request& r) { r.mutable_anchors(0)->set_seq(0); }, "anchors[0].seq",
+           "must be an event's sequence number, >= 1"},
+          {"negative seq", [](Request& r) { r.mutable_anchors(0)->set_seq(-5); }, "anchors[0].seq",
+           "must be an event's sequence number, >= 1"},
+          {"short hash", [](Request& r) { r.mutable_anchors(0)->set_hash(Repeat("a", 63)); },
+           "anchors[0].hash", "must be 64 lowercase hex digits (an event's hash)"},
+          {"upper-case hash", [](Request& r) { r.mutable_anchors(0)->set_hash(Repeat("AB", 32)); },
+           "anchors[0].hash", "must be 64 lowercase hex digits (an event's hash)"},
+          {"second anchor without hash", [](Request& r) { r.add_anchors()->set_seq(3); },
+           "anchors[1].hash", "must be 64 lowercase hex digits (an event's hash)"},
+          {"1,001 anchors",
+           [](Request& r) {
+             for (int i = 0; i < 1000; ++i) *r.add_anchors() = r.anchors(0);
+           },
+           "anchors", "at most 1000 anchors"},
+      });
+}
+
 }  // namespace
 }  // namespace hotline::server

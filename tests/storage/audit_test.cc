@@ -217,5 +217,106 @@ TEST_CASE("Purging a note's private text keeps the chain valid") {
   CHECK(result.events_checked == 5);
 }
 
+VerifyResult VerifyWith(const std::string& path, std::vector<AuditAnchor> anchors) {
+  auto store = testing::OpenStore(path, nullptr);
+  absl::StatusOr<VerifyResult> result = store->VerifyAuditLog(std::move(anchors));
+  REQUIRE(result.ok());
+  return *result;
+}
+
+TEST_CASE("An anchor taken from a verified head is found again as the log grows") {
+  TempDb db;
+  Populate(db.path());
+  const VerifyResult first = Verify(db.path());
+  REQUIRE(first.head_seq == 12);
+  {
+    auto store = testing::OpenStore(db.path(), nullptr);
+    REQUIRE(store->CreateCase(testing::SampleReport("later")).ok());
+  }
+  const VerifyResult later = VerifyWith(db.path(), {{first.head_seq, first.head_hash}});
+  CHECK(later.ok);
+  CHECK(later.anchors_checked == 1);
+  CHECK(later.head_seq == 16);
+  CHECK(later.head_hash != first.head_hash);
+}
+
+TEST_CASE("An anchor shows events cut from the log's end, which the chain alone cannot") {
+  TempDb db;
+  Populate(db.path());
+  const std::string number =
+      RawDb(db.path()).QueryText("SELECT case_number FROM cases ORDER BY id LIMIT 1");
+  REQUIRE(testing::OpenStore(db.path(), nullptr)->AddNote(number, "op", "the last word").ok());
+  const VerifyResult anchored = Verify(db.path());
+  REQUIRE(anchored.head_seq == 13);
+  {
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    REQUIRE(raw.Exec("DELETE FROM events WHERE seq = 13") == SQLITE_OK);
+  }
+  CHECK(Verify(db.path()).ok);  // the chain alone: intact, 12 events
+  const VerifyResult result = VerifyWith(db.path(), {{13, anchored.head_hash}});
+  CHECK_FALSE(result.ok);
+  CHECK(result.problem_kind == ChainProblem::kAnchorMissing);
+  CHECK(result.first_bad_seq == 13);
+  CHECK(result.problem ==
+        "anchored event 13 is missing: the log ends at event 12; events were removed from its "
+        "end");
+}
+
+TEST_CASE("An anchor shows a log rewritten and re-hashed, which the chain alone cannot") {
+  TempDb db;
+  Populate(db.path());
+  const VerifyResult anchored = Verify(db.path());
+  {
+    // A forger with the database rewrites event 7's actor and re-hashes the chain from there.
+    RawDb raw(db.path());
+    REQUIRE(raw.Exec(kDropTriggers) == SQLITE_OK);
+    REQUIRE(raw.Exec("UPDATE events SET actor = 'someone-else' WHERE seq = 7") == SQLITE_OK);
+    std::string prev = raw.QueryText("SELECT hash FROM events WHERE seq = 6");
+    for (int seq = 7; seq <= 12; ++seq) {
+      const std::string where =
+          " FROM events e LEFT JOIN cases c ON c.id = e.case_id WHERE seq = " + std::to_string(seq);
+      const std::string hash = EventHash(
+          prev,
+          CanonicalEventBytes(
+              seq, raw.QueryText("SELECT COALESCE(c.case_number, '')" + where),
+              raw.QueryInt("SELECT e.time_ms" + where), raw.QueryText("SELECT e.actor" + where),
+              raw.QueryText("SELECT e.type" + where), raw.QueryText("SELECT e.payload" + where)));
+      REQUIRE(raw.Exec("UPDATE events SET prev_hash = '" + prev + "', hash = '" + hash +
+                       "' WHERE seq = " + std::to_string(seq)) == SQLITE_OK);
+      prev = hash;
+    }
+  }
+  CHECK(Verify(db.path()).ok);  // the chain alone: consistent again
+  const VerifyResult result = VerifyWith(db.path(), {{3, "0"}, {12, anchored.head_hash}});
+  CHECK_FALSE(result.ok);
+  // Anchors are checked in sequence order: event 3 (an anchor with another hash) first.
+  CHECK(result.first_bad_seq == 3);
+  const VerifyResult rewritten = VerifyWith(db.path(), {{12, anchored.head_hash}});
+  CHECK_FALSE(rewritten.ok);
+  CHECK(rewritten.problem_kind == ChainProblem::kAnchorMismatch);
+  CHECK(rewritten.first_bad_seq == 12);
+  CHECK_THAT(rewritten.problem,
+             Catch::StartsWith("event 12 is not the anchored one: its hash is "));
+  CHECK_THAT(rewritten.problem, Catch::EndsWith("the log was rewritten up to here"));
+}
+
+TEST_CASE("An anchor the log lost names a restore recorded in it as a possible cause") {
+  TempDb db;
+  Populate(db.path());
+  {
+    auto store = testing::OpenStore(db.path(), nullptr);
+    RestoreRecord record;
+    record.backup = "/backups/old.db";
+    REQUIRE(store->RecordRestore(record, "hotlined-cli").ok());
+  }
+  const VerifyResult result = VerifyWith(db.path(), {{20, std::string(64, 'a')}});
+  CHECK_FALSE(result.ok);
+  CHECK(result.problem_kind == ChainProblem::kAnchorMissing);
+  CHECK(result.problem ==
+        "anchored event 20 is missing: the log ends at event 13; events were removed from its "
+        "end (or the restore from a backup recorded at event 13 dropped it)");
+}
+
 }  // namespace
 }  // namespace hotline::storage

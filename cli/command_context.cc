@@ -63,10 +63,12 @@ int CommandContext::RpcFailed(const grpc::Status& status) {
 }
 
 grpc::Status CommandContext::SendSubmission(const std::function<grpc::Status()>& send) {
+  unknown_outcome_shown_ = false;
   for (;;) {
     grpc::Status status = send();
     if (status.ok() || !OutcomeUnknown(status) || !interactive_) return status;
     err_ << RpcErrorLine(status) << '\n' << std::flush;
+    unknown_outcome_shown_ = true;
     std::optional<std::string> again = prompter_.AskChoice(ui_(Msg::kAskSendAgain), {"yes", "no"});
     if (!again || *again == "no") return status;
   }
@@ -74,6 +76,10 @@ grpc::Status CommandContext::SendSubmission(const std::function<grpc::Status()>&
 
 int CommandContext::SubmissionFailed(const grpc::Status& status, std::string_view request_id) {
   if (!OutcomeUnknown(status)) return RpcFailed(status);
+  if (unknown_outcome_shown_) {  // the error is on the line above the question: not again
+    PrintError(ui_.Format(Msg::kNotSentAgain, request_id));
+    return kExitUnreachable;
+  }
   err_ << RpcErrorLine(status) << ui_.Format(Msg::kHintSendAgain, request_id) << '\n' << std::flush;
   return kExitUnreachable;
 }

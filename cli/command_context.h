@@ -77,6 +77,7 @@ class CommandContext {
   GlobalOptions options_;
   Ui ui_;
   bool interactive_;
+  bool unknown_outcome_shown_ = false;  // SendSubmission printed the error and asked
   std::ostream& out_;
   std::ostream& err_;
   Prompter prompter_;

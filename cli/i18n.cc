@@ -424,6 +424,10 @@ constexpr std::array kCatalogue = {
                 "; it is not known to be stored: to send it again safely, repeat the command "
                 "with --request-id {}",
                 "；无法确认是否已保存：如需安全重发，请以 --request-id {} 重复该命令"),
+    HOTLINE_MSG(kNotSentAgain,
+                "not sent again; it is not known to be stored: to send it again safely, repeat "
+                "the command with --request-id {}",
+                "未重新发送；无法确认是否已保存：如需安全重发，请以 --request-id {} 重复该命令"),
     HOTLINE_MSG(kFileEmpty, "{}: the file is empty", "{}：文件为空"),
     HOTLINE_MSG(kFileNotUtf8, "{}: is not UTF-8 text (a routing table is a TOML text file)",
                 "{}：不是 UTF-8 文本（路由表应为 TOML 文本文件）"),

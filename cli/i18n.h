@@ -314,6 +314,7 @@ enum class Msg : int {
   kErrVersionNumber,
   kAskSendAgain,
   kHintSendAgain,
+  kNotSentAgain,
   kFileEmpty,
   kFileNotUtf8,
   kArgNotUtf8,

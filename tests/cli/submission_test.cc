@@ -58,11 +58,25 @@ TEST_CASE("Saying no, or the input ending, gives the failure back with how to re
     CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
     CHECK(send.calls == 1);
     CHECK(t.ctx.SubmissionFailed(status, "req-42") == kExitUnreachable);
-    CHECK_THAT(t.err.str(),
-               Catch::EndsWith("hotline: UNAVAILABLE: failed to connect; it is not known to be "
-                               "stored: to send it again safely, repeat the command with "
-                               "--request-id req-42\n"));
+    // The error was shown once, above the question; the last line says what to do.
+    const std::string err = t.err.str();
+    CHECK(err.find("UNAVAILABLE: failed to connect") ==
+          err.rfind("UNAVAILABLE: failed to connect"));
+    CHECK_THAT(err, Catch::StartsWith("hotline: UNAVAILABLE: failed to connect\n"));
+    CHECK_THAT(err, Catch::EndsWith("hotline: not sent again; it is not known to be stored: to "
+                                    "send it again safely, repeat the command with --request-id "
+                                    "req-42\n"));
   }
+}
+
+TEST_CASE("A script gets one line with the error and how to resend", "[submission]") {
+  Terminal t("", /*interactive=*/false);
+  Answers send{{kUnavailable}};
+  const grpc::Status status = t.ctx.SendSubmission([&] { return send(); });
+  CHECK(t.ctx.SubmissionFailed(status, "req-42") == kExitUnreachable);
+  CHECK(t.err.str() ==
+        "hotline: UNAVAILABLE: failed to connect; it is not known to be stored: to send it again "
+        "safely, repeat the command with --request-id req-42\n");
 }
 
 TEST_CASE("A refusal is not asked about, and a script is never asked", "[submission]") {

@@ -85,6 +85,7 @@ void AddOutcome(KeyValueBlock& block, const v1::Case& c, const Ui& ui) {
   block.Add(ui(Msg::kLabelOutcome), c.outcome());
   block.Add(ui(Msg::kLabelSummary), c.outcome_summary());
   block.Add(ui(Msg::kLabelClosed), FormatLocalTime(c.close_time()));
+  block.Add(ui(Msg::kLabelPurged), FormatLocalTime(c.purge_time()));
   block.Add(ui(Msg::kLabelFeedback), EnumText(c.feedback(), ui));
 }
 

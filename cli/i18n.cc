@@ -92,6 +92,7 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kLabelOutcome, "Outcome", "办理结果"),
     HOTLINE_MSG(kLabelSummary, "Summary", "结果摘要"),
     HOTLINE_MSG(kLabelClosed, "Closed", "结案时间"),
+    HOTLINE_MSG(kLabelPurged, "Personal data erased", "个人信息清除时间"),
     HOTLINE_MSG(kLabelFeedback, "Feedback", "结果反馈"),
     HOTLINE_MSG(kLabelAssignment, "Assignment", "分派编号"),
     HOTLINE_MSG(kLabelDesk, "Desk", "承办机构"),

@@ -86,6 +86,7 @@ enum class Msg : int {
   kLabelOutcome,
   kLabelSummary,
   kLabelClosed,
+  kLabelPurged,
   kLabelFeedback,
   kLabelAssignment,
   kLabelDesk,

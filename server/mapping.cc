@@ -220,6 +220,7 @@ v1::Case ToCaseProto(const storage::CaseRecord& r, CaseView view) {
   SetTime(r.created_ms, c.mutable_create_time());
   SetTime(r.updated_ms, c.mutable_update_time());
   if (r.closed_ms != 0) SetTime(r.closed_ms, c.mutable_close_time());
+  if (r.purged_ms != 0) SetTime(r.purged_ms, c.mutable_purge_time());
   c.set_created_by(r.created_by);
   c.set_request_id(r.request_id);
   c.set_outcome(r.outcome);

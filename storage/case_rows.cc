@@ -18,7 +18,7 @@ constexpr const char* kSummaryColumns =
     "c.id, c.case_number, c.kind, c.status, c.channel, c.urgency, c.created_by, c.request_id, "
     "c.created_ms, c.updated_ms, COALESCE(c.closed_ms, 0), c.routing_version, c.outcome, "
     "c.outcome_summary, c.feedback_wanted, COALESCE(c.feedback_ms, 0), c.routing_table_version, "
-    "c.reopened_ms";
+    "c.reopened_ms, COALESCE(c.purged_ms, 0)";
 constexpr const char* kFullColumns = ", c.detail, c.routing_trace";
 
 CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
@@ -41,9 +41,10 @@ CaseRecord CaseFromRow(const sqlite::Statement& row, CaseView view) {
   c.feedback_ms = row.Int(15);
   c.routing_table_version = row.Int(16);
   c.reopened_ms = row.Int(17);
+  c.purged_ms = row.Int(18);
   if (view == CaseView::kFull) {
-    c.detail = row.Blob(18);
-    c.routing_trace = row.Blob(19);
+    c.detail = row.Blob(19);
+    c.routing_trace = row.Blob(20);
   }
   return c;
 }

@@ -90,6 +90,7 @@ struct CaseRecord {
   int64_t feedback_ms = 0;  // when feedback to the reporter was recorded; 0: not yet
   int64_t routing_table_version = 0;
   int64_t reopened_ms = 0;  // last reopening; 0: never reopened
+  int64_t purged_ms = 0;    // when retention erased its personal data; 0: never
   // True when CreateCase found the request_id already stored and returned that case.
   bool replayed = false;
 };

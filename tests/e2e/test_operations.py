@@ -300,6 +300,18 @@ class OperationsTest(unittest.TestCase):
         self.assertEqual(purged.report.children[0].jurisdiction_code, "110105")
         self.assertEqual(purged.report.children[0].age.min_years, 9)
         self.assertEqual(purged.outcome, "referred")
+        # The reply says the data was erased (empty fields alone would not say why).
+        self.assertTrue(purged.HasField("purge_time"))
+        self.assertGreaterEqual(purged.purge_time.seconds, purged.close_time.seconds)
+        kept = self.server.intake().GetCase(intake_pb2.GetCaseRequest(case_number=other.case_number),
+                                            metadata=metadata(self.sup), timeout=10)
+        self.assertFalse(kept.HasField("purge_time"))
+        shown = subprocess.run([harness.HOTLINE, "case", "show", case.case_number, "--server",
+                                self.server.address],
+                               env={**os.environ, "HOTLINE_TOKEN": self.sup}, capture_output=True,
+                               text=True, timeout=30)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertRegex(shown.stdout, r"Personal data erased +\d{4}-\d\d-\d\d \d\d:\d\d")
         history = self.server.intake().GetCaseHistory(
             intake_pb2.GetCaseHistoryRequest(case_number=case.case_number),
             metadata=metadata(self.sup), timeout=10)

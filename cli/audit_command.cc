@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -112,20 +114,25 @@ int RunVerify(CommandContext& ctx, const VerifyOptions& o) {
                       std::none_of(in_file.begin(), in_file.end(), [&](const v1::AuditAnchor& a) {
                         return a.seq() == response.head_seq();
                       });
+  int code = kExitOk;
   if (record) {
     std::ofstream file(o.anchor_file, std::ios::binary | std::ios::app);
     file << AnchorLine(response.head_seq(), response.head_hash(),
                        fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr))));
     file.close();
-    if (!file) {
-      ctx.PrintStderr(ui.Format(Msg::kCannotWriteFile, o.anchor_file));
-      return kExitRpcFailed;
+    if (file) {
+      out += "\n" + ui.Format(Msg::kAuditAnchorRecorded, response.head_seq(),
+                              response.head_hash().substr(0, 16), o.anchor_file);
+    } else {
+      // The log verified: say so, and what to keep, before saying the file was not written.
+      const int error = errno;
+      out += "\n" + ui.Format(Msg::kAuditHead, response.head_seq(), response.head_hash());
+      code = kExitRpcFailed;
+      ctx.PrintError(ui.Format(Msg::kCannotWriteFile, o.anchor_file) + ": " + std::strerror(error));
     }
-    out += "\n" + ui.Format(Msg::kAuditAnchorRecorded, response.head_seq(),
-                            response.head_hash().substr(0, 16), o.anchor_file);
   }
   if (!ctx.json()) ctx.Print(out + "\n");
-  return kExitOk;
+  return code;
 }
 
 }  // namespace

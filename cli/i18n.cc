@@ -166,6 +166,7 @@ constexpr std::array kCatalogue = {
                 "事件 {} 与锚点不符：日志在此之前被改写（或被从备份恢复所替换）"),
     HOTLINE_MSG(kAuditAnchors, "anchors: {} found in the log", "锚点：{} 个在日志中核对无误"),
     HOTLINE_MSG(kAuditAnchorRecorded, "head {}:{} added to {}", "已将链头 {}:{} 记入 {}"),
+    HOTLINE_MSG(kAuditHead, "anchor to keep: {}:{}", "请保存的锚点：{}:{}"),
     HOTLINE_MSG(kAnchorBad,
                 "{}: '{}' is not SEQ:HASH (an event's number, a colon, its 64-hex-digit hash)",
                 "{}：'{}' 不是 SEQ:HASH 格式（事件序号、冒号、64 位十六进制哈希）"),

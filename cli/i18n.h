@@ -151,6 +151,7 @@ enum class Msg : int {
   kAuditAnchorMismatch,
   kAuditAnchors,
   kAuditAnchorRecorded,
+  kAuditHead,
   kAnchorBad,
   kAnchorFileLine,
   kSectionUpdates,

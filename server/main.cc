@@ -171,8 +171,13 @@ absl::StatusOr<std::unique_ptr<hotline::storage::Store>> OpenStore(const ServerC
 }
 
 int IssueToken(const ServerConfig& config, const Flags& flags) {
+  std::error_code ec;
+  const bool fresh = !std::filesystem::exists(config.db_path, ec);
   auto store = OpenStore(config, IfMissing::kCreate);
   if (!store.ok()) return Fail(std::string(store.status().message()));
+  // Set-up issues the first tokens before the first start; a mistyped --db must show too.
+  if (fresh)
+    std::fprintf(stderr, "hotlined: created a new database at %s\n", config.db_path.c_str());
   // Desks must exist in the routing table in force: the latest stored version, else (a
   // database the server never ran on) the configured file.
   if (!flags.desks.empty()) {
@@ -224,11 +229,34 @@ int Restore(const ServerConfig& config, const Flags& flags) {
                  "hotlined: warning: the replaced database could not be read: case numbers it "
                  "issued after the backup was taken may be issued again to other reports\n");
   }
-  for (const std::string& numbers : report->case_numbers_not_restored) {
+  const hotline::storage::RestoreOutcome& outcome = report->restore;
+  for (const std::string& numbers : outcome.case_numbers_not_restored) {
     std::fprintf(stderr,
                  "hotlined: warning: case(s) %s are in the replaced database, not in the backup: "
                  "enter them again from %s (their numbers will not be issued again)\n",
                  numbers.c_str(), report->replaced_kept_as.c_str());
+  }
+  if (!outcome.cases_changed_after_backup.empty()) {
+    std::string cases;
+    for (size_t i = 0; i < outcome.cases_changed_after_backup.size() && i < 20; ++i) {
+      cases += (i == 0 ? "" : ", ") + outcome.cases_changed_after_backup[i];
+    }
+    if (outcome.cases_changed_after_backup.size() > 20) {
+      cases += " and " + std::to_string(outcome.cases_changed_after_backup.size() - 20) + " more";
+    }
+    std::fprintf(stderr,
+                 "hotlined: warning: what was recorded on case(s) %s after the backup (notes, "
+                 "hand-offs, closing) is not in it: see %s\n",
+                 cases.c_str(), report->replaced_kept_as.c_str());
+  }
+  if (outcome.events_not_restored > 0) {
+    std::fprintf(stderr,
+                 "hotlined: warning: %lld audit event(s) after the backup are not restored\n",
+                 static_cast<long long>(outcome.events_not_restored));
+  }
+  if (outcome.revocations_carried > 0) {
+    std::printf("kept %lld token revocation(s) made after the backup\n",
+                static_cast<long long>(outcome.revocations_carried));
   }
   return 0;
 }

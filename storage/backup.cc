@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,15 @@ std::string UtcStamp() {
   char text[32];
   std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
   return text;
+}
+
+// "<db>.replaced-<UTC time>", with "-2", "-3" … when a restore in the same second took it.
+std::string AsideName(const std::string& db) {
+  const std::string base = Concat(db, ".replaced-", UtcStamp());
+  std::error_code ec;
+  std::string name = base;
+  for (int n = 2; std::filesystem::exists(name, ec); ++n) name = Concat(base, "-", n);
+  return name;
 }
 
 absl::Status Errno(std::string_view what, const std::string& path, int error = errno) {
@@ -126,20 +136,102 @@ absl::Status RenameNoReplace(const std::string& from, const std::string& to) {
   return Errno(Concat("cannot rename '", from, "' to"), to, error);
 }
 
-// The next case number of each year in the database at `path`, read without changing it;
+// What a restore needs to know of the database it replaces, read without changing it;
 // nullopt when it cannot be read (a damaged file).
-std::optional<std::map<int64_t, int64_t>> ReadCaseCounters(const std::string& path) {
+struct Replaced {
+  std::map<int64_t, int64_t> next_numbers;                   // year -> next case number
+  std::vector<std::pair<std::string, int64_t>> revocations;  // token_hash, revoked_ms
+  int64_t head_seq = 0;
+  std::string head_hash;
+  std::string hash_at_backup_head;       // of its event number backup_events; "" if none
+  int64_t later_events = 0;              // events after backup_events
+  std::vector<std::string> later_cases;  // case numbers of those events, in case order
+};
+
+std::optional<Replaced> ReadReplaced(const std::string& path, int64_t backup_events);
+
+// ReadReplaced, leaving no -wal or -shm file behind that was not there before (a read-only
+// connection to a database in WAL mode creates them; the caller holds the database's lock).
+std::optional<Replaced> ReadReplacedLeavingNoTrace(const std::string& path, int64_t backup_events) {
+  std::error_code ec;
+  const std::string wal = Concat(path, "-wal");
+  const std::string shm = Concat(path, "-shm");
+  const bool had_wal = std::filesystem::exists(wal, ec);
+  const bool had_shm = std::filesystem::exists(shm, ec);
+  std::optional<Replaced> replaced = ReadReplaced(path, backup_events);
+  if (!had_wal && std::filesystem::file_size(wal, ec) == 0) std::filesystem::remove(wal, ec);
+  if (!had_shm && !std::filesystem::exists(wal, ec)) std::filesystem::remove(shm, ec);
+  return replaced;
+}
+
+std::optional<Replaced> ReadReplaced(const std::string& path, int64_t backup_events) {
   absl::StatusOr<sqlite::Connection> db = sqlite::Connection::OpenReadOnly(path);
   if (!db.ok()) return std::nullopt;
-  absl::StatusOr<sqlite::Statement> stmt = db->Prepare("SELECT year, next FROM case_counters");
-  if (!stmt.ok()) return std::nullopt;
-  std::map<int64_t, int64_t> next;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return std::nullopt;
-    if (!*row) return next;
-    next[stmt->Int(0)] = stmt->Int(1);
-  }
+  Replaced r;
+  const auto each_row = [&db](const char* sql, int64_t bound,
+                              const std::function<void(const sqlite::Statement&)>& row) {
+    absl::StatusOr<sqlite::Statement> stmt = db->Prepare(sql);
+    if (!stmt.ok()) return false;
+    if (bound >= 0) stmt->BindInt(1, bound);
+    for (;;) {
+      absl::StatusOr<bool> more = stmt->Step();
+      if (!more.ok()) return false;
+      if (!*more) return true;
+      row(*stmt);
+    }
+  };
+  const bool read =
+      each_row("SELECT year, next FROM case_counters", -1,
+               [&](const sqlite::Statement& s) { r.next_numbers[s.Int(0)] = s.Int(1); }) &&
+      each_row(
+          "SELECT token_hash, revoked_ms FROM tokens WHERE revoked_ms IS NOT NULL", -1,
+          [&](const sqlite::Statement& s) { r.revocations.emplace_back(s.Text(0), s.Int(1)); }) &&
+      each_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1,
+               [&](const sqlite::Statement& s) {
+                 r.head_seq = s.Int(0);
+                 r.head_hash = s.Text(1);
+               }) &&
+      each_row("SELECT hash FROM events WHERE seq = ?1", backup_events,
+               [&](const sqlite::Statement& s) { r.hash_at_backup_head = s.Text(0); }) &&
+      each_row("SELECT count(*) FROM events WHERE seq > ?1", backup_events,
+               [&](const sqlite::Statement& s) { r.later_events = s.Int(0); }) &&
+      each_row(
+          "SELECT c.case_number FROM cases c WHERE c.id IN (SELECT case_id FROM events "
+          "WHERE seq > ?1) ORDER BY c.id",
+          backup_events, [&](const sqlite::Statement& s) { r.later_cases.push_back(s.Text(0)); });
+  if (!read) return std::nullopt;
+  return r;
+}
+
+// The hash of event `seq` of the database at `path`; "" when it has none or cannot be read.
+std::string EventHashIn(const std::string& path, int64_t seq) {
+  absl::StatusOr<sqlite::Connection> db = sqlite::Connection::OpenReadOnly(path);
+  if (!db.ok()) return "";
+  absl::StatusOr<sqlite::Statement> stmt = db->Prepare("SELECT hash FROM events WHERE seq = ?1");
+  if (!stmt.ok()) return "";
+  stmt->BindInt(1, seq);
+  absl::StatusOr<bool> row = stmt->Step();
+  return row.ok() && *row ? stmt->Text(0) : "";
+}
+
+// OK when the backup and the replaced database are one history: one log is the start of
+// the other. A backup of another hotline would give its case numbers to other children.
+absl::Status RequireSameHistory(const std::string& from_path, const BackupReport& backup,
+                                const std::string& db_path, const Replaced& replaced) {
+  const int64_t common = std::min(backup.events, replaced.head_seq);
+  if (common == 0) return absl::OkStatus();
+  const std::string ours =
+      replaced.head_seq >= backup.events ? replaced.hash_at_backup_head : replaced.head_hash;
+  const std::string theirs = replaced.head_seq >= backup.events
+                                 ? backup.head_hash
+                                 : EventHashIn(from_path, replaced.head_seq);
+  if (!ours.empty() && ours == theirs) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      Concat("'", from_path, "' is not a backup of '", db_path,
+             "': their audit logs differ at event ", common,
+             ". Restoring it would drop this database's cases and give their numbers to "
+             "other children. To replace this hotline's database with another one, move it away "
+             "first, then restore without --force"));
 }
 
 std::string OsUser() {
@@ -167,12 +259,11 @@ absl::StatusOr<BackupReport> PrepareRestore(const std::string& from_path,
     options.read_connections = 1;
     absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
     if (!store.ok()) return store.status();
-    absl::StatusOr<std::vector<std::string>> missing =
-        (*store)->RecordRestore(record, "hotlined-cli");
-    if (!missing.ok()) return missing.status();
+    absl::StatusOr<RestoreOutcome> outcome = (*store)->RecordRestore(record, "hotlined-cli");
+    if (!outcome.ok()) return outcome.status();
     absl::StatusOr<int64_t> seq = (*store)->HeadSeq();
     if (!seq.ok()) return seq.status();
-    copy->case_numbers_not_restored = *std::move(missing);
+    copy->restore = *std::move(outcome);
     copy->restore_event_seq = *seq;
     if (absl::Status s = (*store)->Checkpoint(); !s.ok()) return s;
   }
@@ -223,6 +314,8 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
   if (!std::filesystem::exists(db_path, ec)) {
     return absl::NotFoundError(Concat("database '", db_path, "' does not exist"));
   }
+  // Through a second name SQLite would read another log: a stale copy, verified and all.
+  if (absl::Status s = RequireOneName(db_path); !s.ok()) return s;
   if (absl::Status s = CreatePrivateFile(to_path); !s.ok()) {
     if (!absl::IsAlreadyExists(s)) return s;
     return absl::FailedPreconditionError(
@@ -265,6 +358,14 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
 
 absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
                                              const std::string& db_path, bool overwrite) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(from_path, ec)) {
+    return absl::NotFoundError(Concat("backup '", from_path, "' does not exist"));
+  }
+  if (std::filesystem::equivalent(from_path, db_path, ec)) {
+    return absl::InvalidArgumentError(
+        Concat("'", from_path, "' is the database itself, not a backup of it"));
+  }
   absl::StatusOr<BackupReport> source = VerifyDatabaseFile(from_path);
   if (!source.ok()) {
     return absl::FailedPreconditionError(
@@ -272,7 +373,6 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   }
   // Work on the file the name leads to: renaming over a symbolic link would replace the link
   // and leave the database it points at in place.
-  std::error_code ec;
   const bool exists = std::filesystem::exists(db_path, ec);
   const std::filesystem::path target = exists ? std::filesystem::canonical(db_path, ec)
                                               : std::filesystem::weakly_canonical(db_path, ec);
@@ -295,15 +395,25 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   // whole with its log.
   const std::string staging = Concat(target.string(), ".restoring");
   RestoreRecord record;
-  record.backup = from_path;
+  record.backup = std::filesystem::absolute(from_path, ec).string();
   record.backup_head = source->head_hash;
   record.backup_events = source->events;
   record.os_user = OsUser();
   if (exists) {
-    record.replaced_kept_as = Concat(target.string(), ".replaced-", UtcStamp());
-    std::optional<std::map<int64_t, int64_t>> counters = ReadCaseCounters(target.string());
-    record.replaced_readable = counters.has_value();
-    if (counters) record.replaced_next_numbers = *std::move(counters);
+    record.replaced_kept_as = AsideName(target.string());
+    std::optional<Replaced> replaced = ReadReplacedLeavingNoTrace(target.string(), source->events);
+    record.replaced_readable = replaced.has_value();
+    if (replaced) {
+      if (absl::Status s = RequireSameHistory(from_path, *source, db_path, *replaced); !s.ok()) {
+        return s;
+      }
+      record.replaced_next_numbers = std::move(replaced->next_numbers);
+      record.replaced_revocations = std::move(replaced->revocations);
+      record.replaced_head_seq = replaced->head_seq;
+      record.replaced_head_hash = std::move(replaced->head_hash);
+      record.replaced_later_events = replaced->later_events;
+      record.replaced_later_cases = std::move(replaced->later_cases);
+    }
   }
   absl::StatusOr<BackupReport> restored = PrepareRestore(from_path, *source, record, staging);
   if (!restored.ok()) {
@@ -335,54 +445,87 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   return restored;
 }
 
-absl::StatusOr<std::vector<std::string>> Store::RecordRestore(const RestoreRecord& r,
-                                                              std::string_view actor) {
+absl::StatusOr<RestoreOutcome> Store::RecordRestore(const RestoreRecord& r,
+                                                    std::string_view actor) {
   if (actor.empty()) return absl::InvalidArgumentError("actor is required");
   const Clock* clock = impl_->clock;
-  return impl_->Write<std::vector<std::string>>(
-      [&, clock](WriteContext& ctx) -> absl::StatusOr<std::vector<std::string>> {
-        std::vector<std::string> missing;
-        for (const auto& [year, replaced_next] : r.replaced_next_numbers) {
-          absl::StatusOr<sqlite::Statement> get =
-              ctx.db.Prepare("SELECT next FROM case_counters WHERE year = ?1");
-          if (!get.ok()) return get.status();
-          get->BindInt(1, year);
-          absl::StatusOr<bool> row = get->Step();
-          if (!row.ok()) return row.status();
-          const int64_t next = *row ? get->Int(0) : 1;
-          if (absl::Status s = get->Run(); !s.ok()) return s;
-          if (replaced_next <= next) continue;
-          const std::string first = FormatCaseNumber(static_cast<int>(year), next);
-          missing.push_back(
-              replaced_next - 1 == next
-                  ? first
-                  : Concat(first, "..",
-                           FormatCaseNumber(static_cast<int>(year), replaced_next - 1)));
-          absl::StatusOr<sqlite::Statement> raise = ctx.db.Prepare(
-              "INSERT INTO case_counters (year, next) VALUES (?1, ?2) "
-              "ON CONFLICT (year) DO UPDATE SET next = excluded.next");
-          if (!raise.ok()) return raise.status();
-          raise->BindInt(1, year).BindInt(2, replaced_next);
-          if (absl::Status s = raise->Run(); !s.ok()) return s;
-        }
-        const char* replaced = r.replaced_kept_as.empty() ? "none"
-                               : r.replaced_readable      ? "read"
-                                                          : "unreadable";
-        std::string payload = JsonObject()
-                                  .Add("backup", r.backup)
-                                  .Add("backup_head", r.backup_head)
-                                  .Add("backup_events", r.backup_events)
-                                  .Add("replaced", replaced)
-                                  .Add("replaced_kept_as", r.replaced_kept_as)
-                                  .Add("case_numbers_not_restored", missing)
-                                  .Add("os_user", r.os_user)
-                                  .Finish();
-        absl::StatusOr<EventRecord> e = AppendEvent(
-            ctx.db, ctx.head,
-            SystemEvent(actor, clock->NowMillis(), "database.restored", std::move(payload)));
-        if (!e.ok()) return e.status();
-        return missing;
-      });
+  return impl_->Write<RestoreOutcome>([&,
+                                       clock](WriteContext& ctx) -> absl::StatusOr<RestoreOutcome> {
+    RestoreOutcome out;
+    out.events_not_restored = r.replaced_later_events;
+    for (const auto& [year, replaced_next] : r.replaced_next_numbers) {
+      absl::StatusOr<sqlite::Statement> get =
+          ctx.db.Prepare("SELECT next FROM case_counters WHERE year = ?1");
+      if (!get.ok()) return get.status();
+      get->BindInt(1, year);
+      absl::StatusOr<bool> row = get->Step();
+      if (!row.ok()) return row.status();
+      const int64_t next = *row ? get->Int(0) : 1;
+      if (absl::Status s = get->Run(); !s.ok()) return s;
+      if (replaced_next <= next) continue;
+      const std::string first = FormatCaseNumber(static_cast<int>(year), next);
+      out.case_numbers_not_restored.push_back(
+          replaced_next - 1 == next
+              ? first
+              : Concat(first, "..", FormatCaseNumber(static_cast<int>(year), replaced_next - 1)));
+      absl::StatusOr<sqlite::Statement> raise = ctx.db.Prepare(
+          "INSERT INTO case_counters (year, next) VALUES (?1, ?2) "
+          "ON CONFLICT (year) DO UPDATE SET next = excluded.next");
+      if (!raise.ok()) return raise.status();
+      raise->BindInt(1, year).BindInt(2, replaced_next);
+      if (absl::Status s = raise->Run(); !s.ok()) return s;
+    }
+    // Cases the backup holds that the replaced database changed afterwards: those changes
+    // are what the restore loses of them (cases it does not hold are named above).
+    for (const std::string& number : r.replaced_later_cases) {
+      absl::StatusOr<sqlite::Statement> held =
+          ctx.db.Prepare("SELECT 1 FROM cases WHERE case_number = ?1");
+      if (!held.ok()) return held.status();
+      held->BindText(1, number);
+      absl::StatusOr<bool> row = held->Step();
+      if (!row.ok()) return row.status();
+      if (*row) out.cases_changed_after_backup.push_back(number);
+      if (absl::Status s = held->Run(); !s.ok()) return s;
+    }
+    // A revocation made after the backup stays: a revoked token must not work again.
+    for (const auto& [token_hash, revoked_ms] : r.replaced_revocations) {
+      absl::StatusOr<sqlite::Statement> revoke = ctx.db.Prepare(
+          "UPDATE tokens SET revoked_ms = ?2 WHERE token_hash = ?1 AND revoked_ms IS NULL");
+      if (!revoke.ok()) return revoke.status();
+      revoke->BindText(1, token_hash).BindInt(2, revoked_ms);
+      if (absl::Status s = revoke->Run(); !s.ok()) return s;
+      out.revocations_carried += ctx.db.Changes();
+    }
+    const char* replaced = r.replaced_kept_as.empty() ? "none"
+                           : r.replaced_readable      ? "read"
+                                                      : "unreadable";
+    constexpr size_t kMaxListed = 100;
+    std::vector<std::string> changed = out.cases_changed_after_backup;
+    if (changed.size() > kMaxListed) {
+      changed.resize(kMaxListed);
+      changed.push_back(
+          Concat("and ", out.cases_changed_after_backup.size() - kMaxListed, " more"));
+    }
+    std::string payload = JsonObject()
+                              .Add("backup", r.backup)
+                              .Add("backup_head", r.backup_head)
+                              .Add("backup_events", r.backup_events)
+                              .Add("replaced", replaced)
+                              .Add("replaced_kept_as", r.replaced_kept_as)
+                              .Add("replaced_head_seq", r.replaced_head_seq)
+                              .Add("replaced_head_hash", r.replaced_head_hash)
+                              .Add("case_numbers_not_restored", out.case_numbers_not_restored)
+                              .Add("cases_changed_after_backup", changed)
+                              .Add("events_not_restored", out.events_not_restored)
+                              .Add("revocations_carried", out.revocations_carried)
+                              .Add("os_user", r.os_user)
+                              .Finish();
+    absl::StatusOr<EventRecord> e = AppendEvent(
+        ctx.db, ctx.head,
+        SystemEvent(actor, clock->NowMillis(), "database.restored", std::move(payload)));
+    if (!e.ok()) return e.status();
+    return out;
+  });
 }
 
 }  // namespace hotline::storage

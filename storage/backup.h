@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/records.h"
 
 namespace hotline::storage {
 
@@ -20,9 +21,7 @@ struct BackupReport {
   // Restore only:
   std::string replaced_kept_as;    // where the database it replaced was kept, or ""
   bool replaced_readable = false;  // that database's case numbers could be read
-  // Case numbers the replaced database issued that the restored one does not hold (ranges
-  // "HL-2026-000124..HL-2026-000135"); they will not be issued again.
-  std::vector<std::string> case_numbers_not_restored;
+  RestoreOutcome restore;          // what the restore left out and carried over
   int64_t restore_event_seq = 0;  // the "database.restored" event
 };
 

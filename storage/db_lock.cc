@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "storage/str_util.h"
@@ -15,6 +16,7 @@ namespace hotline::storage {
 
 absl::StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path, IfMissing if_missing,
                                                    std::string_view what) {
+  if (absl::Status s = RecoverInterruptedRestore(path); !s.ok()) return s;
   if (absl::Status s = RequireOneName(path); !s.ok()) return s;
   // The name may be pointed at another file between open and flock (a restore renames the
   // new database into place): the lock counts only when the name still leads to the locked
@@ -71,6 +73,57 @@ absl::Status RequireOneName(const std::string& path) {
         "by, so through a second name writes would be lost or the file corrupted: remove the "
         "other links (find it with: find / -samefile '",
         path, "')"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecoverInterruptedRestore(const std::string& path) {
+  namespace fs = std::filesystem;
+  struct stat db {};
+  if (::stat(path.c_str(), &db) != 0 || !S_ISREG(db.st_mode) || db.st_nlink < 2) {
+    return absl::OkStatus();
+  }
+  std::error_code ec;
+  const fs::path canonical = fs::canonical(path, ec);
+  if (ec) return absl::OkStatus();
+  const std::string prefix = canonical.filename().string() + ".replaced-";
+  std::string aside;
+  for (const fs::directory_entry& entry : fs::directory_iterator(canonical.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    struct stat other {};
+    if (name.rfind(prefix, 0) == 0 && !name.ends_with("-wal") && !name.ends_with("-shm") &&
+        ::stat(entry.path().c_str(), &other) == 0 && other.st_dev == db.st_dev &&
+        other.st_ino == db.st_ino) {
+      aside = entry.path().string();
+      break;
+    }
+  }
+  if (aside.empty()) return absl::OkStatus();  // another second name: RequireOneName says so
+  const int fd = ::open(canonical.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return absl::OkStatus();
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    return absl::FailedPreconditionError(Concat("a restore into '", path,
+                                                "' is under way (the database being replaced is "
+                                                "also named '",
+                                                aside, "'); wait for it to end"));
+  }
+  const std::string db_path = canonical.string();
+  const std::string wal = Concat(db_path, "-wal");
+  const std::string aside_wal = Concat(aside, "-wal");
+  if (!fs::exists(wal, ec) && fs::exists(aside_wal, ec) &&
+      ::rename(aside_wal.c_str(), wal.c_str()) != 0) {
+    return absl::UnavailableError(Concat("an interrupted restore left the log of '", path, "' as '",
+                                         aside_wal,
+                                         "' and it cannot be moved back: ", std::strerror(errno)));
+  }
+  fs::remove(aside, ec);
+  fs::remove(Concat(aside, "-shm"), ec);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(Concat(db_path, ".restoring", suffix), ec);
   }
   return absl::OkStatus();
 }

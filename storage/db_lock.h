@@ -42,6 +42,13 @@ class DatabaseLock {
 // A missing file is OK (it will be created with one name).
 absl::Status RequireOneName(const std::string& path);
 
+// Undoes a restore (backup.h) that ended between setting the old database aside under a
+// second name, "<db>.replaced-<time>", with its log, and renaming the restored copy into
+// place: the database has two names and no log beside it. Its log is moved back, the second
+// name and the restored copy removed, and the database is as it was before the restore.
+// OK when there is nothing to undo; FAILED_PRECONDITION while that restore is still running.
+absl::Status RecoverInterruptedRestore(const std::string& path);
+
 // Creates an empty file at `path` for a database, readable and writable by its owner only;
 // ALREADY_EXISTS when there is a file. A database holds personal data, and SQLite gives its
 // log and index the mode of the database file (it would create it with the umask's mode,

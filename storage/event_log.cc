@@ -1,6 +1,7 @@
 #include "storage/event_log.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "storage/crypto.h"
 #include "storage/desk_ranges.h"
@@ -227,13 +228,21 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<Aud
   std::sort(anchors.begin(), anchors.end(),
             [](const AuditAnchor& a, const AuditAnchor& b) { return a.seq < b.seq; });
   size_t next_anchor = 0;
-  int64_t last_restore = 0;  // the last "database.restored" event seen
-  // A restore from a backup legitimately starts the log again from an older point: say so
-  // when it may be why an anchored event is gone.
-  const auto restore_note = [&last_restore] {
-    return last_restore == 0 ? std::string()
-                             : Concat(" (or the restore from a backup recorded at event ",
-                                      last_restore, " dropped it)");
+  // Restores recorded in the log: event R dropped the replaced log's events B+1..H (its
+  // payload's backup_events and replaced_head_seq). A restore legitimately starts the log
+  // again from an older point: an anchored event in such a range may be gone for that reason,
+  // and the message says so; one outside every range has no such excuse.
+  struct Restore {
+    int64_t seq, backup_events, replaced_head_seq;
+  };
+  std::vector<Restore> restores;
+  const auto restore_note = [&restores](int64_t anchor) {
+    for (auto r = restores.rbegin(); r != restores.rend(); ++r) {
+      if (r->backup_events < anchor && anchor <= r->replaced_head_seq) {
+        return Concat(" (or the restore from a backup recorded at event ", r->seq, " dropped it)");
+      }
+    }
+    return std::string();
   };
   // One cursor over the seq order: SQLite steps through the table, so memory stays flat
   // however long the log is.
@@ -284,14 +293,19 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<Aud
       return fail(e.seq, ChainProblem::kPrivateData,
                   "private data does not match the payload's private_sha256");
     }
-    if (e.type == "database.restored") last_restore = e.seq;
+    if (e.type == "database.restored") {
+      const auto number = [&e](std::string_view key) {
+        return std::atoll(JsonObjectMember(e.payload, key).value_or("0").c_str());
+      };
+      restores.push_back({e.seq, number("backup_events"), number("replaced_head_seq")});
+    }
     for (; next_anchor < anchors.size() && anchors[next_anchor].seq <= e.seq; ++next_anchor) {
       const AuditAnchor& anchor = anchors[next_anchor];
       if (anchor.seq == e.seq && anchor.hash != e.hash) {
         return fail(e.seq, ChainProblem::kAnchorMismatch,
                     Concat("event ", e.seq, " is not the anchored one: its hash is ",
                            e.hash.substr(0, 16), "..., the anchor's ", anchor.hash.substr(0, 16),
-                           "...: the log was rewritten up to here", restore_note()));
+                           "...: the log was rewritten up to here", restore_note(e.seq)));
       }
       ++result.anchors_checked;
     }
@@ -304,7 +318,7 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<Aud
     const int64_t seq = anchors[next_anchor].seq;
     return fail(seq, ChainProblem::kAnchorMissing,
                 Concat("anchored event ", seq, " is missing: the log ends at event ",
-                       result.head_seq, "; events were removed from its end", restore_note()));
+                       result.head_seq, "; events were removed from its end", restore_note(seq)));
   }
   return VerifyCommittedTexts(db, result);
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hotline::storage {
@@ -185,13 +186,30 @@ struct AuditAnchor {
 
 // What RestoreDatabase records in the database it produced (Store::RecordRestore).
 struct RestoreRecord {
-  std::string backup;       // the backup file, as given
+  std::string backup;       // the backup file, absolute
   std::string backup_head;  // its verified chain head
   int64_t backup_events = 0;
   std::string replaced_kept_as;    // "" when no database was replaced
-  bool replaced_readable = false;  // the replaced database's case counters could be read
+  bool replaced_readable = false;  // the replaced database could be read (not damaged)
   std::map<int64_t, int64_t> replaced_next_numbers;  // year -> next case number it would issue
-  std::string os_user;                               // who ran the restore on the host
+  std::vector<std::pair<std::string, int64_t>> replaced_revocations;  // token_hash, revoked_ms
+  int64_t replaced_head_seq = 0;
+  std::string replaced_head_hash;
+  int64_t replaced_later_events = 0;              // its events after the backup's last
+  std::vector<std::string> replaced_later_cases;  // the cases of those events
+  std::string os_user;                            // who ran the restore on the host
+};
+
+// What Store::RecordRestore found the restore leaves out, and carried over.
+struct RestoreOutcome {
+  // Case numbers the replaced database issued that the restored one does not hold, as
+  // ranges ("HL-2026-000124..HL-2026-000135"); they will not be issued again.
+  std::vector<std::string> case_numbers_not_restored;
+  // Cases the restored database holds that the replaced one changed after the backup
+  // (notes, hand-offs, closing): those changes are lost.
+  std::vector<std::string> cases_changed_after_backup;
+  int64_t events_not_restored = 0;
+  int64_t revocations_carried = 0;  // token revocations made after the backup, kept
 };
 
 struct VerifyResult {

@@ -168,12 +168,11 @@ class Store {
   // pages; UNAVAILABLE, saying so, when they still do.
   absl::Status Checkpoint();
 
-  // Appends the system event "database.restored" and raises each year's case-number counter
-  // to at least the replaced database's, so that no number it issued (and a caller may have
-  // been told) is issued again to another report. Returns the numbers the replaced database
-  // issued that this one does not hold, as ranges ("HL-2026-000124..HL-2026-000135").
-  absl::StatusOr<std::vector<std::string>> RecordRestore(const RestoreRecord& r,
-                                                         std::string_view actor);
+  // Appends the system event "database.restored"; raises each year's case-number counter to
+  // at least the replaced database's, so that no number it issued (and a caller may have
+  // been told) is issued again to another report; and keeps the token revocations the
+  // replaced database made after the backup, so no revoked token works again.
+  absl::StatusOr<RestoreOutcome> RecordRestore(const RestoreRecord& r, std::string_view actor);
 
   // --- Audit log ---------------------------------------------------------------------
 

@@ -226,6 +226,15 @@ class CliTest(unittest.TestCase):
                     server=server)
         second = self.run_ok(["audit", "verify", "--anchor-file", anchors], aud, server=server)
         self.assertIn("anchors: 1 found in the log", second.stdout)
+        # An anchor file that cannot be written: the result and the anchor to keep are still
+        # shown, then why the file was not written (exit 1).
+        unwritable = os.path.join(server.dir, "no-such-dir", "anchors.txt")
+        failed = server.cli(["audit", "verify", "--anchor-file", unwritable], token=aud)
+        self.assertEqual(failed.rc, 1, failed.describe())
+        self.assertIn("audit log OK", failed.stdout)
+        self.assertRegex(failed.stdout, r"anchor to keep: \d+:[0-9a-f]{64}")
+        self.assertIn(f"hotline: cannot write {unwritable}: No such file or directory",
+                      failed.stderr)
         noted = server.count_events()
         self.assertGreater(noted, head)
 

@@ -113,10 +113,12 @@ class OperationsTest(unittest.TestCase):
 
     def test_restore_needs_the_server_stopped_and_brings_the_backup_back(self):
         kept = self.submit()
+        leaver = self.server.issue_token("operator", "leaver")
         backup = os.path.join(self.server.dir, "backup.db")
         self.assertEqual(run_hotlined("backup", "--config", self.server.config, "--db",
                                       self.server.db, "--to", backup).returncode, 0)
         lost = self.submit()  # after the backup: gone once it is restored
+        self.server.revoke_tokens("leaver")  # after the backup too: must stay revoked
 
         # While the server runs: refused, nothing touched.
         running = run_hotlined("restore", "--config", self.server.config, "--db", self.server.db,
@@ -162,6 +164,7 @@ class OperationsTest(unittest.TestCase):
         restore_event = re.search(r"recorded as audit event (\d+) \(database.restored\)",
                                   restored.stdout)
         self.assertIsNotNone(restore_event, restored.stdout)
+        self.assertIn("kept 1 token revocation(s) made after the backup", restored.stdout)
 
         self.server.start()
         get = lambda n: self.server.intake().GetCase(  # noqa: E731
@@ -172,6 +175,10 @@ class OperationsTest(unittest.TestCase):
         self.assertEqual(caught.exception.code(), harness.grpc.StatusCode.NOT_FOUND)
         after = self.submit()
         self.assertGreater(after.case_number, lost.case_number)
+        with self.assertRaises(harness.grpc.RpcError) as revoked:
+            self.server.intake().SubmitReport(submit_request(), metadata=metadata(leaver),
+                                              timeout=10)
+        self.assertEqual(revoked.exception.code(), harness.grpc.StatusCode.UNAUTHENTICATED)
         verify = self.server.intake().VerifyAuditLog(intake_pb2.VerifyAuditLogRequest(),
                                                      metadata=metadata(self.sup), timeout=30)
         self.assertTrue(verify.ok, verify.problem)

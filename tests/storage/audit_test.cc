@@ -301,13 +301,16 @@ TEST_CASE("An anchor shows a log rewritten and re-hashed, which the chain alone 
   CHECK_THAT(rewritten.problem, Catch::EndsWith("the log was rewritten up to here"));
 }
 
-TEST_CASE("An anchor the log lost names a restore recorded in it as a possible cause") {
+TEST_CASE("An anchor in the range a recorded restore dropped names that restore") {
   TempDb db;
   Populate(db.path());
   {
     auto store = testing::OpenStore(db.path(), nullptr);
+    // The backup ended at event 12; the database it replaced had reached event 25.
     RestoreRecord record;
     record.backup = "/backups/old.db";
+    record.backup_events = 12;
+    record.replaced_head_seq = 25;
     REQUIRE(store->RecordRestore(record, "hotlined-cli").ok());
   }
   const VerifyResult result = VerifyWith(db.path(), {{20, std::string(64, 'a')}});
@@ -316,6 +319,11 @@ TEST_CASE("An anchor the log lost names a restore recorded in it as a possible c
   CHECK(result.problem ==
         "anchored event 20 is missing: the log ends at event 13; events were removed from its "
         "end (or the restore from a backup recorded at event 13 dropped it)");
+  // An anchor the replaced database never reached was not dropped by that restore.
+  const VerifyResult later = VerifyWith(db.path(), {{26, std::string(64, 'a')}});
+  CHECK(later.problem ==
+        "anchored event 26 is missing: the log ends at event 13; events were removed from its "
+        "end");
 }
 
 }  // namespace

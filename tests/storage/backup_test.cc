@@ -2,6 +2,10 @@
 // it is named, and a restore that replaces a database only with a whole verified copy.
 #include "storage/backup.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -54,13 +58,15 @@ int64_t CaseCount(const std::string& path) {
   return raw.QueryInt("SELECT count(*) FROM cases");
 }
 
-// A database at `path` holding `reports` reports, closed.
-void MakeDatabase(const std::string& path, int reports) {
+// Adds `reports` reports to the database at `path` (created if missing), and closes it.
+void AddReports(const std::string& path, int reports, const std::string& prefix = "") {
   auto store = testing::OpenStore(path, nullptr);
   for (int i = 0; i < reports; ++i) {
-    REQUIRE(store->CreateCase(testing::SampleReport(path + std::to_string(i))).ok());
+    REQUIRE(store->CreateCase(testing::SampleReport(prefix + path + std::to_string(i))).ok());
   }
 }
+
+void MakeDatabase(const std::string& path, int reports) { AddReports(path, reports); }
 
 // A verified backup of a database of `reports` reports.
 std::string MakeBackup(const TempDir& dir, int reports) {
@@ -170,7 +176,7 @@ TEST_CASE("Restore into a new path leaves only the database there") {
     CHECK_THAT(payload, Catch::Contains("\"replaced\":\"none\""));
     CHECK_THAT(payload, Catch::Contains("\"backup_head\":\"" + report->head_hash + "\""));
   }
-  CHECK(report->case_numbers_not_restored.empty());
+  CHECK(report->restore.case_numbers_not_restored.empty());
   CHECK_FALSE(fs::exists(db + ".restoring"));
   // Personal data: the backup and the restored database are the owner's alone.
   CHECK(OwnerOnly(backup));
@@ -181,9 +187,11 @@ TEST_CASE("Restore into a new path leaves only the database there") {
 
 TEST_CASE("Restore over a database needs --force and keeps the replaced one whole") {
   TempDir dir;
-  const std::string backup = MakeBackup(dir, 2);
   const std::string db = dir / "hotline.db";
-  MakeDatabase(db, 5);
+  MakeDatabase(db, 2);
+  const std::string backup = dir / "backup.db";
+  REQUIRE(BackupDatabase(db, backup).ok());
+  AddReports(db, 3, "after the backup ");
   const std::string before = FileBytes(db);
 
   absl::StatusOr<BackupReport> refused = RestoreDatabase(backup, db, false);
@@ -217,8 +225,8 @@ TEST_CASE("Restore over a database needs --force and keeps the replaced one whol
     CHECK(fs::hard_link_count(aside) == 1);
     // Numbers 3 to 5 were issued by the replaced database only: named, and not issued again.
     CHECK(report->replaced_readable);
-    REQUIRE(report->case_numbers_not_restored.size() == 1);
-    CHECK_THAT(report->case_numbers_not_restored[0],
+    REQUIRE(report->restore.case_numbers_not_restored.size() == 1);
+    CHECK_THAT(report->restore.case_numbers_not_restored[0],
                Catch::Matches(R"(HL-\d{4}-000003\.\.HL-\d{4}-000005)"));
     auto store = testing::OpenStore(crashed, nullptr);
     absl::StatusOr<CaseRecord> next = store->CreateCase(testing::SampleReport("after"));
@@ -235,7 +243,7 @@ TEST_CASE("Restore over a database needs --force and keeps the replaced one whol
     CHECK(CaseCount(db) == 2);
     CHECK(FileBytes(report->replaced_kept_as) == std::string(8192, '\x5a'));
     CHECK_FALSE(report->replaced_readable);
-    CHECK(report->case_numbers_not_restored.empty());
+    CHECK(report->restore.case_numbers_not_restored.empty());
     RawDb raw(db);
     CHECK_THAT(raw.QueryText("SELECT payload FROM events ORDER BY seq DESC LIMIT 1"),
                Catch::Contains("\"replaced\":\"unreadable\""));
@@ -248,6 +256,144 @@ TEST_CASE("Restore over a database needs --force and keeps the replaced one whol
     CHECK(fs::is_symlink(link));
     CHECK(CaseCount(db) == 2);
     CHECK_THAT(report->replaced_kept_as, Catch::StartsWith(db + ".replaced-"));
+  }
+}
+
+TEST_CASE("A restore keeps later revocations and names what it leaves out of kept cases") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 2);
+  std::string token;
+  std::string first_case;
+  {
+    auto store = testing::OpenStore(db, nullptr);
+    absl::StatusOr<std::string> issued = store->IssueToken("operator", "leaver", {}, "test");
+    REQUIRE(issued.ok());
+    token = *issued;
+    first_case = RawDb(db).QueryText("SELECT case_number FROM cases ORDER BY id LIMIT 1");
+  }
+  const std::string backup = dir / "backup.db";
+  REQUIRE(BackupDatabase(db, backup).ok());
+  {
+    auto store = testing::OpenStore(db, nullptr);
+    REQUIRE(store->RevokeTokens("leaver", "test").ok());
+    REQUIRE(store->AddNote(first_case, "op", "called the school").ok());
+  }
+  AddReports(db, 1, "after ");
+
+  absl::StatusOr<BackupReport> report = RestoreDatabase(backup, db, true);
+  REQUIRE(report.ok());
+  CHECK(report->restore.revocations_carried == 1);
+  CHECK(report->restore.cases_changed_after_backup == std::vector<std::string>{first_case});
+  CHECK(report->restore.events_not_restored == 2 + 4);  // the revocation and note; a report
+  CHECK(report->restore.case_numbers_not_restored.size() == 1);
+  auto store = testing::OpenStore(db, nullptr);
+  CHECK(store->Authenticate(token).status().code() == absl::StatusCode::kUnauthenticated);
+  RawDb raw(db);
+  const std::string payload = raw.QueryText("SELECT payload FROM events ORDER BY seq DESC LIMIT 1");
+  CHECK_THAT(payload, Catch::Contains("\"cases_changed_after_backup\":[\"" + first_case + "\"]"));
+  CHECK_THAT(payload, Catch::Contains("\"revocations_carried\":1"));
+}
+
+TEST_CASE("A backup of another database is refused over a readable one") {
+  TempDir dir;
+  const std::string other = MakeBackup(dir, 2);
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 3);
+  const std::vector<std::string> names = dir.Names();
+  absl::StatusOr<BackupReport> report = RestoreDatabase(other, db, true);
+  REQUIRE(report.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(std::string(report.status().message()),
+             Catch::Contains("is not a backup of '" + db + "': their audit logs differ"));
+  CHECK_THAT(std::string(report.status().message()), Catch::Contains("move it away first"));
+  CHECK(dir.Names() == names);
+  CHECK(CaseCount(db) == 3);
+  // Moved away, the other hotline's database can be restored in its place.
+  fs::rename(db, dir / "ours.db");
+  CHECK(RestoreDatabase(other, db, false).ok());
+}
+
+TEST_CASE("Restore refuses the database itself and a missing backup") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  fs::create_symlink(db, dir / "link.db");
+  for (const std::string& from : {db, dir / "link.db"}) {
+    absl::StatusOr<BackupReport> itself = RestoreDatabase(from, db, true);
+    REQUIRE(itself.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(std::string(itself.status().message()), Catch::Contains("is the database itself"));
+  }
+  absl::StatusOr<BackupReport> missing = RestoreDatabase(dir / "nope.db", db, true);
+  REQUIRE(missing.status().code() == absl::StatusCode::kNotFound);
+  CHECK(std::string(missing.status().message()) ==
+        "backup '" + dir / "nope.db" + "' does not exist");
+}
+
+TEST_CASE("Two restores in one second keep both replaced databases") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  const std::string backup = dir / "backup.db";
+  REQUIRE(BackupDatabase(db, backup).ok());
+  absl::StatusOr<BackupReport> first = RestoreDatabase(backup, db, true);
+  absl::StatusOr<BackupReport> second = RestoreDatabase(backup, db, true);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(first->replaced_kept_as != second->replaced_kept_as);
+  CHECK(fs::exists(first->replaced_kept_as));
+  CHECK(fs::exists(second->replaced_kept_as));
+}
+
+TEST_CASE("Backup refuses a database with a second hard link") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  fs::create_hard_link(db, dir / "other-name.db");
+  absl::StatusOr<BackupReport> report = BackupDatabase(dir / "other-name.db", dir / "b.db");
+  REQUIRE(report.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(std::string(report.status().message()), Catch::Contains("has 2 hard links"));
+  CHECK_FALSE(fs::exists(dir / "b.db"));
+}
+
+TEST_CASE("A restore that died while setting the old database aside is undone") {
+  TempDir dir;
+  const std::string source = dir / "source.db";
+  MakeDatabase(source, 2);
+  // The database as a killed server leaves it: reports committed to its log only.
+  const std::string db = dir / "hotline.db";
+  {
+    RawDb raw(source);
+    raw.Exec("PRAGMA wal_autocheckpoint=0");
+    raw.Exec("UPDATE cases SET urgency = 'routine'");
+    fs::copy_file(source, db);
+    fs::copy_file(source + "-wal", db + "-wal");
+  }
+  // The restore's first steps (KeepAside), then its death: two names, the log moved.
+  const std::string aside = db + ".replaced-20261129T120000Z";
+  fs::create_hard_link(db, aside);
+  fs::rename(db + "-wal", aside + "-wal");
+  { std::ofstream(db + ".restoring") << "half a copy"; }
+
+  SECTION("while it still runs, nothing is touched") {
+    const int fd = ::open(db.c_str(), O_RDWR);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const absl::Status opened = OpenStatus(db);
+    CHECK(opened.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(opened.message()),
+               Catch::Contains("a restore into '" + db + "' is under way"));
+    ::close(fd);
+    CHECK(fs::exists(aside));
+  }
+  SECTION("once it is dead, the next command rolls it back") {
+    absl::StatusOr<DatabaseLock> lock = DatabaseLock::Acquire(db, kFail, "x");
+    REQUIRE(lock.ok());
+    CHECK_FALSE(fs::exists(aside));
+    CHECK_FALSE(fs::exists(aside + "-wal"));
+    CHECK_FALSE(fs::exists(db + ".restoring"));
+    CHECK(fs::hard_link_count(db) == 1);
+    REQUIRE(fs::exists(db + "-wal"));
+    RawDb raw(db);
+    CHECK(raw.QueryInt("SELECT count(*) FROM cases WHERE urgency = 'routine'") == 2);
   }
 }
 

@@ -50,6 +50,13 @@ absl::StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path, IfMi
     }
     if (::stat(path.c_str(), &named) == 0 && named.st_dev == locked.st_dev &&
         named.st_ino == locked.st_ino) {
+      // A restore of this database holds this lock while it copies: a copy found now was
+      // left by one that was killed. It holds personal data: it goes.
+      std::error_code ec;
+      const std::string canonical = std::filesystem::canonical(path, ec).string();
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        if (!ec) std::filesystem::remove(Concat(canonical, ".restoring", suffix), ec);
+      }
       return lock;
     }
   }

@@ -24,6 +24,8 @@ class DatabaseLock {
   // Locks the database at `path`. kCreate creates an empty file (an empty file is an empty
   // SQLite database) when there is none; kFail answers NOT_FOUND. FAILED_PRECONDITION
   // when another process holds the lock: "database … is in use by a running hotlined; <what>".
+  // First undoes a restore killed half-way (RecoverInterruptedRestore); once locked, removes
+  // the "<db>.restoring" copy a killed restore left.
   static absl::StatusOr<DatabaseLock> Acquire(const std::string& path, IfMissing if_missing,
                                               std::string_view what);
 

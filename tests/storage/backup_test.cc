@@ -116,8 +116,10 @@ TEST_CASE("One lock per database file, whatever name reaches it") {
     CHECK(DatabaseLock::Acquire(dir / "sub/alias/hotline.db", kCreate, "x").status().code() ==
           absl::StatusCode::kFailedPrecondition);
   }
-  // Released with its holder.
+  // Released with its holder. The copy a killed restore left beside the database goes.
+  { std::ofstream(db + ".restoring") << "half a copy of a backup"; }
   CHECK(DatabaseLock::Acquire(db, kFail, "x").ok());
+  CHECK_FALSE(fs::exists(db + ".restoring"));
   CHECK(DatabaseLock::Acquire(dir / "missing.db", kFail, "x").status().code() ==
         absl::StatusCode::kNotFound);
   CHECK_FALSE(fs::exists(dir / "missing.db"));

@@ -102,8 +102,11 @@ int RunVerify(CommandContext& ctx, const VerifyOptions& o) {
   if (!status.ok()) return ctx.RpcFailed(status);
   if (ctx.json()) ctx.PrintJson(response);
   if (!response.ok()) {
+    // No event to name when what is broken is a text no event commits to.
     ctx.PrintStderr(
-        ui.Format(Msg::kAuditBroken, response.first_bad_seq(), ProblemText(ui, response)));
+        response.first_bad_seq() == 0
+            ? ui.Format(Msg::kAuditBrokenNoEvent, ProblemText(ui, response))
+            : ui.Format(Msg::kAuditBroken, response.first_bad_seq(), ProblemText(ui, response)));
     return kExitAuditBroken;
   }
   std::string out = ui.Format(Msg::kAuditOk, response.events_checked(), response.head_hash());

@@ -148,6 +148,7 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kAuditOk, "audit log OK: {} events, head {}",
                 "审计日志完好：共 {} 个事件，链头 {}"),
     HOTLINE_MSG(kAuditBroken, "audit log BROKEN at event {}: {}", "审计日志在事件 {} 处损坏：{}"),
+    HOTLINE_MSG(kAuditBrokenNoEvent, "audit log BROKEN: {}", "审计日志损坏：{}"),
     HOTLINE_MSG(kAuditOutOfOrder, "event {} out of order", "事件 {} 顺序错乱"),
     HOTLINE_MSG(kAuditGap, "gap: event {} missing", "缺失：事件 {} 不存在"),
     HOTLINE_MSG(kAuditFirstPrevHash, "prev_hash of the first event is not zero",

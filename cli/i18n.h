@@ -141,6 +141,7 @@ enum class Msg : int {
   kEventText,
   kAuditOk,
   kAuditBroken,
+  kAuditBrokenNoEvent,
   kAuditOutOfOrder,
   kAuditGap,
   kAuditFirstPrevHash,

@@ -227,7 +227,9 @@ int Restore(const ServerConfig& config, const Flags& flags) {
   if (!report->replaced_readable) {
     std::fprintf(stderr,
                  "hotlined: warning: the replaced database could not be read: case numbers it "
-                 "issued after the backup was taken may be issued again to other reports\n");
+                 "issued after the backup was taken may be issued again to other reports, and "
+                 "tokens it revoked after the backup work again: revoke them again (hotlined "
+                 "token revoke)\n");
   }
   const hotline::storage::RestoreOutcome& outcome = report->restore;
   for (const std::string& numbers : outcome.case_numbers_not_restored) {

@@ -60,6 +60,21 @@ std::string UtcStamp() {
   return text;
 }
 
+// "<db>.restoring" is restore's working copy, removed whenever the database is locked (it
+// can only be left by a killed restore): a backup must not be kept under that name.
+absl::Status RefuseStagingName(const std::string& backup_path, const std::string& db_path) {
+  std::error_code ec;
+  const std::filesystem::path staging =
+      std::filesystem::weakly_canonical(db_path, ec).string() + ".restoring";
+  if (!ec && std::filesystem::weakly_canonical(backup_path, ec) == staging) {
+    return absl::InvalidArgumentError(Concat("'", backup_path,
+                                             "' is the name restore gives its working copy, "
+                                             "removed when the database is next locked: name "
+                                             "the backup otherwise"));
+  }
+  return absl::OkStatus();
+}
+
 // "<db>.replaced-<UTC time>", with "-2", "-3" … when a restore in the same second took it.
 std::string AsideName(const std::string& db) {
   const std::string base = Concat(db, ".replaced-", UtcStamp());
@@ -226,12 +241,12 @@ absl::Status RequireSameHistory(const std::string& from_path, const BackupReport
                                  ? backup.head_hash
                                  : EventHashIn(from_path, replaced.head_seq);
   if (!ours.empty() && ours == theirs) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      Concat("'", from_path, "' is not a backup of '", db_path,
-             "': their audit logs differ at event ", common,
-             ". Restoring it would drop this database's cases and give their numbers to "
-             "other children. To replace this hotline's database with another one, move it away "
-             "first, then restore without --force"));
+  return absl::FailedPreconditionError(Concat(
+      "'", from_path, "' is not a backup of '", db_path,
+      "': their audit logs are not one history (they part at or before event ", common,
+      "): it is another hotline's, or was taken before an earlier restore. Restoring it would "
+      "drop this database's cases and give their numbers to other children. To replace this "
+      "database with it anyway, move the database away first, then restore without --force"));
 }
 
 std::string OsUser() {
@@ -315,7 +330,9 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
     return absl::NotFoundError(Concat("database '", db_path, "' does not exist"));
   }
   // Through a second name SQLite would read another log: a stale copy, verified and all.
+  if (absl::Status s = RecoverInterruptedRestore(db_path); !s.ok()) return s;
   if (absl::Status s = RequireOneName(db_path); !s.ok()) return s;
+  if (absl::Status s = RefuseStagingName(to_path, db_path); !s.ok()) return s;
   if (absl::Status s = CreatePrivateFile(to_path); !s.ok()) {
     if (!absl::IsAlreadyExists(s)) return s;
     return absl::FailedPreconditionError(
@@ -366,6 +383,7 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
     return absl::InvalidArgumentError(
         Concat("'", from_path, "' is the database itself, not a backup of it"));
   }
+  if (absl::Status s = RefuseStagingName(from_path, db_path); !s.ok()) return s;
   absl::StatusOr<BackupReport> source = VerifyDatabaseFile(from_path);
   if (!source.ok()) {
     return absl::FailedPreconditionError(

@@ -54,6 +54,8 @@ TEST_CASE("Chinese text is translated, not copied", "[i18n]") {
 
 TEST_CASE("Ui formats arguments", "[i18n]") {
   CHECK(Ui(Lang::kEnglish).Format(Msg::kAuditOk, 42, "ab") == "audit log OK: 42 events, head ab");
+  CHECK(Ui(Lang::kEnglish).Format(Msg::kAuditBrokenNoEvent, "case HL-2026-000001 has no event") ==
+        "audit log BROKEN: case HL-2026-000001 has no event");
   CHECK(Ui(Lang::kEnglish).Format(Msg::kRoutedBy, "v3") == "routed by table v3");
   CHECK(Ui(Lang::kChinese)(Msg::kYes) == "是");
 }

@@ -305,14 +305,38 @@ TEST_CASE("A backup of another database is refused over a readable one") {
   const std::vector<std::string> names = dir.Names();
   absl::StatusOr<BackupReport> report = RestoreDatabase(other, db, true);
   REQUIRE(report.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(
+      std::string(report.status().message()),
+      Catch::Contains("is not a backup of '" + db + "': their audit logs are not one history"));
   CHECK_THAT(std::string(report.status().message()),
-             Catch::Contains("is not a backup of '" + db + "': their audit logs differ"));
-  CHECK_THAT(std::string(report.status().message()), Catch::Contains("move it away first"));
+             Catch::Contains("move the database away first"));
   CHECK(dir.Names() == names);
   CHECK(CaseCount(db) == 3);
   // Moved away, the other hotline's database can be restored in its place.
   fs::rename(db, dir / "ours.db");
   CHECK(RestoreDatabase(other, db, false).ok());
+}
+
+TEST_CASE("A backup may not take the name of restore's working copy") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 1);
+  absl::StatusOr<BackupReport> report = BackupDatabase(db, db + ".restoring");
+  REQUIRE(report.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(report.status().message()),
+             Catch::Contains("is the name restore gives its working copy"));
+  CHECK_FALSE(fs::exists(db + ".restoring"));
+}
+
+TEST_CASE("Backup first undoes a restore killed while setting the database aside") {
+  TempDir dir;
+  const std::string db = dir / "hotline.db";
+  MakeDatabase(db, 2);
+  fs::create_hard_link(db, db + ".replaced-20261129T120000Z");
+  absl::StatusOr<BackupReport> report = BackupDatabase(db, dir / "b.db");
+  REQUIRE(report.ok());
+  CHECK(report->cases == 2);
+  CHECK_FALSE(fs::exists(db + ".replaced-20261129T120000Z"));
 }
 
 TEST_CASE("Restore refuses the database itself and a missing backup") {

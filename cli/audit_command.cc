@@ -37,10 +37,13 @@ std::string ProblemText(const Ui& ui, const v1::VerifyAuditLogResponse& r) {
       return ui(Msg::kAuditHashMismatch);
     case v1::AUDIT_PROBLEM_DESK_ID:
       return ui(Msg::kAuditDeskId);
-    // The server's English text also names a restore that may explain the anchor's absence.
+    // The server's English text names more (the hand-off, a restore that may explain an
+    // anchor's absence).
     case v1::AUDIT_PROBLEM_ANCHOR_MISSING:
       return ui.lang() == Lang::kEnglish ? r.problem()
                                          : ui.Format(Msg::kAuditAnchorMissing, r.first_bad_seq());
+    case v1::AUDIT_PROBLEM_ASSIGNMENT:
+      return ui.lang() == Lang::kEnglish ? r.problem() : ui(Msg::kAuditAssignment);
     case v1::AUDIT_PROBLEM_ANCHOR_MISMATCH:
       return ui.lang() == Lang::kEnglish ? r.problem()
                                          : ui.Format(Msg::kAuditAnchorMismatch, r.first_bad_seq());

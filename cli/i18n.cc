@@ -165,6 +165,10 @@ constexpr std::array kCatalogue = {
                 "event {} is not the anchored one: the log was rewritten up to it (or replaced "
                 "by a restore from a backup)",
                 "事件 {} 与锚点不符：日志在此之前被改写（或被从备份恢复所替换）"),
+    HOTLINE_MSG(kAuditAssignment,
+                "a hand-off's desk or status is not what its last event says: it was changed "
+                "outside the service",
+                "某分派的承办机构或状态与其最后一个事件不符：被绕过系统改动过"),
     HOTLINE_MSG(kAuditAnchors, "anchors: {} found in the log", "锚点：{} 个在日志中核对无误"),
     HOTLINE_MSG(kAuditAnchorRecorded, "head {}:{} added to {}", "已将链头 {}:{} 记入 {}"),
     HOTLINE_MSG(kAuditHead, "anchor to keep: {}:{}", "请保存的锚点：{}:{}"),

@@ -150,6 +150,7 @@ enum class Msg : int {
   kAuditDeskId,
   kAuditAnchorMissing,
   kAuditAnchorMismatch,
+  kAuditAssignment,
   kAuditAnchors,
   kAuditAnchorRecorded,
   kAuditHead,

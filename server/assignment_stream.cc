@@ -149,11 +149,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   }
 
   void OnDone() override {
-    hub_->Remove(this);
+    hub_->Remove(this);  // once it returns, the hub thread no longer calls this watcher
     if (on_done_) on_done_();
-    spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
-                 caller_, desks_.size(), events_sent_, last_cursor_,
-                 static_cast<int>(final_status_.error_code()));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
+                   caller_, desks_.size(), events_sent_, last_cursor_,
+                   static_cast<int>(final_status_.error_code()));
+    }
     delete this;
   }
 

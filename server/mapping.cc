@@ -279,6 +279,8 @@ v1::AuditProblem ToAuditProblem(storage::ChainProblem problem) {
       return v1::AUDIT_PROBLEM_PRIVATE_DATA;
     case storage::ChainProblem::kCommittedText:
       return v1::AUDIT_PROBLEM_COMMITTED_TEXT;
+    case storage::ChainProblem::kAssignment:
+      return v1::AUDIT_PROBLEM_ASSIGNMENT;
     case storage::ChainProblem::kAnchorMissing:
       return v1::AUDIT_PROBLEM_ANCHOR_MISSING;
     case storage::ChainProblem::kAnchorMismatch:

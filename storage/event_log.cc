@@ -224,6 +224,44 @@ static absl::StatusOr<VerifyResult> VerifyCommittedTexts(sqlite::Connection& db,
   return result;
 }
 
+// Each hand-off's desk and status, from which the desks' lists and streams are read, against
+// its last event: a row edited to move a case to another desk, or to mark a hand-off done,
+// shows. `result` is an intact chain.
+static absl::StatusOr<VerifyResult> VerifyAssignments(sqlite::Connection& db, VerifyResult result) {
+  absl::StatusOr<sqlite::Statement> stmt = db.Prepare(
+      "SELECT a.id, a.desk_id, a.status, e.seq, e.type, "
+      "COALESCE(json_extract(e.payload, '$.desk_id'), ''), "
+      "COALESCE(json_extract(e.payload, '$.status'), '') FROM assignments a LEFT JOIN events e "
+      "ON e.seq = (SELECT MAX(x.seq) FROM events x WHERE x.case_id = a.case_id AND x.type LIKE "
+      "'assignment.%' AND json_extract(x.payload, '$.assignment_id') = a.id) ORDER BY a.id");
+  if (!stmt.ok()) return stmt.status();
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return result;
+    const int64_t id = stmt->Int(0);
+    const std::string desk = stmt->Text(1);
+    const std::string status = stmt->Text(2);
+    if (stmt->IsNull(3)) {
+      return Failed(std::move(result), 0, ChainProblem::kAssignment,
+                    Concat("assignment ", id, " has no event"));
+    }
+    const std::string type = stmt->Text(4);
+    std::string expected = stmt->Text(6);
+    if (expected.empty()) {
+      const std::string suffix = type.substr(type.find('.') + 1);
+      expected = suffix == "created" ? "pending" : suffix;
+    }
+    if (desk != stmt->Text(5) || status != expected) {
+      return Failed(std::move(result), stmt->Int(3), ChainProblem::kAssignment,
+                    Concat("assignment ", id, " is at desk ", desk, ", ", status,
+                           "; its last "
+                           "event says desk ",
+                           stmt->Text(5), ", ", expected));
+    }
+  }
+}
+
 absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<AuditAnchor> anchors) {
   std::sort(anchors.begin(), anchors.end(),
             [](const AuditAnchor& a, const AuditAnchor& b) { return a.seq < b.seq; });
@@ -320,7 +358,9 @@ absl::StatusOr<VerifyResult> VerifyChain(sqlite::Connection& db, std::vector<Aud
                 Concat("anchored event ", seq, " is missing: the log ends at event ",
                        result.head_seq, "; events were removed from its end", restore_note(seq)));
   }
-  return VerifyCommittedTexts(db, result);
+  absl::StatusOr<VerifyResult> texts = VerifyCommittedTexts(db, std::move(result));
+  if (!texts.ok() || !texts->ok) return texts;
+  return VerifyAssignments(db, *std::move(texts));
 }
 
 }  // namespace hotline::storage

@@ -172,6 +172,7 @@ enum class ChainProblem {
   kPrivateData,     // "private data does not match the payload's private_sha256"
   kCommittedText,   // a case's report, or a routing table's text, does not match the SHA-256
                     // its last event committed to ("detail_sha256", "sha256")
+  kAssignment,      // a hand-off's desk or status is not what its last event says
   kAnchorMissing,   // an anchored event is past the log's end: events were cut from it
   kAnchorMismatch,  // an anchored event has another hash: the log was rewritten before it
 };

@@ -217,6 +217,33 @@ TEST_CASE("Purging a note's private text keeps the chain valid") {
   CHECK(result.events_checked == 5);
 }
 
+TEST_CASE("VerifyAuditLog checks each hand-off's desk and status against its last event") {
+  TempDb db;
+  Populate(db.path());
+  const int64_t id = RawDb(db.path()).QueryInt("SELECT min(id) FROM assignments");
+  const std::string desk = RawDb(db.path()).QueryText(
+      "SELECT desk_id FROM assignments WHERE id = " + std::to_string(id));
+  for (const std::string& change :
+       {std::string("desk_id = 'police-999999'"), std::string("status = 'resolved'")}) {
+    INFO(change);
+    {
+      RawDb raw(db.path());
+      REQUIRE(raw.Exec("UPDATE assignments SET " + change + " WHERE id = " + std::to_string(id)) ==
+              SQLITE_OK);
+    }
+    const VerifyResult result = Verify(db.path());
+    CHECK_FALSE(result.ok);
+    CHECK(result.problem_kind == ChainProblem::kAssignment);
+    CHECK(result.first_bad_seq > 0);
+    CHECK_THAT(result.problem,
+               Catch::StartsWith("assignment " + std::to_string(id) + " is at desk "));
+    CHECK_THAT(result.problem, Catch::Contains("its last event says desk " + desk + ", pending"));
+    RawDb(db.path()).Exec("UPDATE assignments SET desk_id = '" + desk +
+                          "', status = 'pending' WHERE id = " + std::to_string(id));
+    CHECK(Verify(db.path()).ok);
+  }
+}
+
 VerifyResult VerifyWith(const std::string& path, std::vector<AuditAnchor> anchors) {
   auto store = testing::OpenStore(path, nullptr);
   absl::StatusOr<VerifyResult> result = store->VerifyAuditLog(std::move(anchors));

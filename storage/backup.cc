@@ -43,14 +43,6 @@ absl::Status CopyDatabase(sqlite3* from, sqlite3* to, std::string_view what) {
   return absl::OkStatus();
 }
 
-// Removes a database file with its write-ahead log and index; missing files are fine.
-void RemoveWithLog(const std::string& path) {
-  std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(Concat(path, suffix), ec);
-  }
-}
-
 std::string UtcStamp() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -259,7 +251,7 @@ std::string OsUser() {
 absl::StatusOr<BackupReport> PrepareRestore(const std::string& from_path,
                                             const BackupReport& source, const RestoreRecord& record,
                                             const std::string& staging) {
-  RemoveWithLog(staging);
+  RemoveDatabaseFiles(staging);
   if (absl::Status s = CreatePrivateFile(staging); !s.ok()) return s;
   if (absl::Status s = CopyBackup(from_path, staging); !s.ok()) return s;
   absl::StatusOr<BackupReport> copy = VerifyDatabaseFile(staging);
@@ -330,7 +322,6 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
     return absl::NotFoundError(Concat("database '", db_path, "' does not exist"));
   }
   // Through a second name SQLite would read another log: a stale copy, verified and all.
-  if (absl::Status s = RecoverInterruptedRestore(db_path); !s.ok()) return s;
   if (absl::Status s = RequireOneName(db_path); !s.ok()) return s;
   if (absl::Status s = RefuseStagingName(to_path, db_path); !s.ok()) return s;
   if (absl::Status s = CreatePrivateFile(to_path); !s.ok()) {
@@ -435,7 +426,7 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   }
   absl::StatusOr<BackupReport> restored = PrepareRestore(from_path, *source, record, staging);
   if (!restored.ok()) {
-    RemoveWithLog(staging);
+    RemoveDatabaseFiles(staging);
     return absl::Status(restored.status().code(),
                         Concat("restore into '", db_path,
                                "' failed, nothing was replaced: ", restored.status().message()));
@@ -444,21 +435,21 @@ absl::StatusOr<BackupReport> RestoreDatabase(const std::string& from_path,
   const std::string& aside = record.replaced_kept_as;
   if (exists) {
     if (absl::Status s = KeepAside(target.string(), aside); !s.ok()) {
-      RemoveWithLog(staging);
+      RemoveDatabaseFiles(staging);
       return s;
     }
     if (::rename(staging.c_str(), target.c_str()) != 0) {
       const int error = errno;
-      RemoveWithLog(staging);
+      RemoveDatabaseFiles(staging);
       return absl::UnavailableError(Concat("cannot rename '", staging, "' to '", target.string(),
                                            "': ", std::strerror(error), "; the old database is '",
                                            aside, "'"));
     }
   } else if (absl::Status s = RenameNoReplace(staging, target.string()); !s.ok()) {
-    RemoveWithLog(staging);
+    RemoveDatabaseFiles(staging);
     return s;
   }
-  RemoveWithLog(staging);  // only an emptied log and index are left under this name
+  RemoveDatabaseFiles(staging);  // only an emptied log and index are left under this name
   if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) return s;
   return restored;
 }

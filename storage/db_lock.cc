@@ -16,7 +16,6 @@ namespace hotline::storage {
 
 absl::StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path, IfMissing if_missing,
                                                    std::string_view what) {
-  if (absl::Status s = RecoverInterruptedRestore(path); !s.ok()) return s;
   if (absl::Status s = RequireOneName(path); !s.ok()) return s;
   // The name may be pointed at another file between open and flock (a restore renames the
   // new database into place): the lock counts only when the name still leads to the locked
@@ -54,9 +53,7 @@ absl::StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path, IfMi
       // left by one that was killed. It holds personal data: it goes.
       std::error_code ec;
       const std::string canonical = std::filesystem::canonical(path, ec).string();
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        if (!ec) std::filesystem::remove(Concat(canonical, ".restoring", suffix), ec);
-      }
+      if (!ec) RemoveDatabaseFiles(Concat(canonical, ".restoring"));
       return lock;
     }
   }
@@ -71,6 +68,7 @@ DatabaseLock::~DatabaseLock() {
 }
 
 absl::Status RequireOneName(const std::string& path) {
+  if (absl::Status s = RecoverInterruptedRestore(path); !s.ok()) return s;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return absl::OkStatus();
   if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
@@ -129,10 +127,15 @@ absl::Status RecoverInterruptedRestore(const std::string& path) {
   }
   fs::remove(aside, ec);
   fs::remove(Concat(aside, "-shm"), ec);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    fs::remove(Concat(db_path, ".restoring", suffix), ec);
-  }
+  RemoveDatabaseFiles(Concat(db_path, ".restoring"));
   return absl::OkStatus();
+}
+
+void RemoveDatabaseFiles(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(Concat(path, suffix), ec);
+  }
 }
 
 absl::Status CreatePrivateFile(const std::string& path) {

@@ -38,7 +38,8 @@ class DatabaseLock {
   int fd_;
 };
 
-// OK when the database file at `path` has one name. SQLite keeps the write-ahead log beside
+// OK when the database file at `path` has one name, after undoing a restore killed while
+// it had two (RecoverInterruptedRestore). SQLite keeps the write-ahead log beside
 // the name a database was opened by, so a second hard link would give the same file a second
 // log: writes through one name are invisible through the other and checkpoints corrupt it.
 // A missing file is OK (it will be created with one name).
@@ -50,6 +51,9 @@ absl::Status RequireOneName(const std::string& path);
 // name and the restored copy removed, and the database is as it was before the restore.
 // OK when there is nothing to undo; FAILED_PRECONDITION while that restore is still running.
 absl::Status RecoverInterruptedRestore(const std::string& path);
+
+// Removes a database file with its log, index and journal; missing files are fine.
+void RemoveDatabaseFiles(const std::string& path);
 
 // Creates an empty file at `path` for a database, readable and writable by its owner only;
 // ALREADY_EXISTS when there is a file. A database holds personal data, and SQLite gives its

@@ -38,7 +38,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   }
   if (options.path.empty()) return absl::InvalidArgumentError("the database path is empty");
   if (!in_memory) {
-    if (absl::Status s = RecoverInterruptedRestore(options.path); !s.ok()) return s;
     if (absl::Status s = RequireOneName(options.path); !s.ok()) return s;
     if (absl::Status s = CreatePrivateFile(options.path); !s.ok() && !absl::IsAlreadyExists(s)) {
       return s;

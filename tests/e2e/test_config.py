@@ -89,6 +89,8 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(len(server.stdout_lines), 20, server.stdout_lines)
         for line in server.stdout_lines:
             self.assertRegex(line, harness.SERVING_RE.pattern)
+        # The first start created the database, and said so once.
+        self.assertEqual(server.read_log().count("created a new, empty one"), 1)
 
     def test_unknown_key_in_a_desk(self):
         lines = read_table()

@@ -247,6 +247,11 @@ class OperationsTest(unittest.TestCase):
             self.assertEqual(result.stdout, "")
         self.assertFalse(os.path.exists(typo))
         self.assertFalse(os.path.exists(os.path.join(self.server.dir, "b.db")))
+        # token issue may create a database (set-up does), and says so.
+        issued = run_hotlined("token", "issue", "--config", self.server.config, "--db", typo,
+                              "--role", "operator", "--name", "typo")
+        self.assertEqual(issued.returncode, 0, issued.stderr)
+        self.assertEqual(issued.stderr, f"hotlined: created a new database at {typo}\n")
 
     def test_a_corrupt_backup_is_refused(self):
         self.submit()

@@ -11,6 +11,7 @@
 #include "router/compiled_table.h"
 #include "router/table_checks.h"
 #include "router/text.h"
+#include "router/toml_depth.h"
 #include "router/toml_fields.h"
 
 namespace hotline::router {
@@ -357,9 +358,13 @@ absl::StatusOr<std::shared_ptr<const RoutingTable>> ParseRoutingTable(
   auto table = std::make_shared<RoutingTable>();
   table->source = std::string(file_name);
   try {
-    const toml::table root = toml::parse(text, file_name);
-    DocumentParser(*table, sink).Parse(root);
-    CheckTable(*table, sink);
+    if (std::optional<TomlTextProblem> deep = FindTooDeepKey(text)) {
+      sink.Error(deep->line, deep->message);
+    } else {
+      const toml::table root = toml::parse(text, file_name);
+      DocumentParser(*table, sink).Parse(root);
+      CheckTable(*table, sink);
+    }
   } catch (const toml::parse_error& e) {
     sink.Error(static_cast<int>(e.source().begin.line),
                Cat("TOML syntax error: ", e.description()));

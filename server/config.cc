@@ -3,12 +3,17 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <system_error>
 
 #include "absl/status/status.h"
+#include "router/toml_depth.h"
 
 namespace hotline::server {
 namespace {
@@ -25,13 +30,24 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     return absl::NotFoundError(fmt::format("{}: cannot read: no such file", path));
   }
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (!in || !buffer) {
+      return absl::NotFoundError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+    }
+    text = std::move(buffer).str();
+  }
+  if (std::optional<router::TomlTextProblem> deep = router::FindTooDeepKey(text)) {
+    return absl::InvalidArgumentError(fmt::format("{}:{}: {}", path, deep->line, deep->message));
+  }
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}: {}", path, e.source().begin.line,
-                                                  e.description()));
-  } catch (const std::exception& e) {
-    return absl::NotFoundError(fmt::format("{}: cannot read: {}", path, e.what()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}:{}: {}", path, e.source().begin.line, e.description()));
   }
   ServerConfig config;
   std::string errors;

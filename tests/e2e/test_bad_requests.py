@@ -270,6 +270,31 @@ class BadRequestTest(unittest.TestCase):
                 call = lambda: rpc(request, metadata=metadata(token), timeout=10)  # noqa
                 self.refused(call, INVALID, field)
 
+    def test_a_draft_with_a_key_of_40000_parts_is_refused_and_the_server_lives(self):
+        # toml++ nests a table per part of a dotted key, recursively: this two-line draft,
+        # which any operator may send to ExplainRoute, overflowed the server's stack.
+        admin = self.server.admin()
+        draft = 'version = "x"\n' + ".".join(["a"] * 40000) + " = 1\n"
+        for token, rpc, request in [
+                (self.op, admin.ExplainRoute,
+                 admin_pb2.ExplainRouteRequest(report=sample_report(), draft_text=draft)),
+                (self.sup, admin.ValidateRoutingTable,
+                 admin_pb2.ValidateRoutingTableRequest(text=draft))]:
+            with self.subTest(type(request).__name__):
+                try:
+                    reply = rpc(request, metadata=metadata(token), timeout=10)
+                except grpc.RpcError as e:
+                    self.assertEqual(e.code(), INVALID, e.details())
+                    self.assertIn("draft_text:2: a key has more than 16 dotted parts",
+                                  e.details())
+                else:  # Validate answers with diagnostics
+                    self.assertFalse(reply.ok)
+                    self.assertEqual([(d.line, d.message) for d in reply.diagnostics],
+                                     [(2, "a key has more than 16 dotted parts; each part nests "
+                                          "a table, and no more are taken")])
+        self.assertTrue(self.server.running())
+        self.submit()
+
     # --- reading ------------------------------------------------------------------------
 
     def test_page_size_1000(self):

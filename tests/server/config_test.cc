@@ -185,6 +185,23 @@ TEST_CASE("a TOML syntax error is refused with file and line", "[config]") {
   CHECK(std::string(config.status().message()).rfind(path + ":2: ", 0) == 0);
 }
 
+// toml++ nests a table per part of a dotted key, recursively: a key of 40,000 parts killed
+// hotlined at start (a segmentation fault instead of an error).
+TEST_CASE("a key of too many dotted parts is refused with file and line", "[config]") {
+  TempDir dir;
+  std::string key = "a";
+  for (int i = 1; i < 40000; ++i) key += ".a";
+  const std::string path =
+      WriteFile(dir, "deep.toml", "listen = \"127.0.0.1:0\"\n" + key + " = 1\n");
+  auto config = LoadServerConfig(path);
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(config.status().message()) ==
+        path +
+            ":2: a key has more than 16 dotted parts; each part nests a table, and no more "
+            "are taken");
+}
+
 TEST_CASE("a missing file is refused naming the path", "[config]") {
   TempDir dir;
   const std::string path = (dir.path() / "absent.toml").string();

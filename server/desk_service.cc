@@ -247,13 +247,15 @@ grpc::ServerUnaryReactor* DeskService::Decline(grpc::CallbackServerContext* cont
         if (!c.ok()) return c.status();
         // Re-route: the next target of the rule that chose this desk, else the centre desk.
         // The store re-checks the assignment's status inside its transaction.
-        const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-        std::optional<router::RoutedTarget> next = router::NextTargetAfterDecline(
-            *table, a.rule_id, a.desk_id, c->jurisdictions, OpenDesks(*c));
-        storage::NewAssignment successor;
-        if (next) successor = ToNewAssignment(*next);
-        auto change =
-            deps_.store->HandOffAssignment(a.id, name, "declined", request->reason(), successor);
+        auto change = OnTableInForce(*deps_.routing, [&](const ActiveTable& active) {
+          std::optional<router::RoutedTarget> next = router::NextTargetAfterDecline(
+              *active.table, a.rule_id, a.desk_id, c->jurisdictions, OpenDesks(*c));
+          storage::NewAssignment successor;
+          if (next) successor = ToNewAssignment(*next);
+          successor.routing_table_version = active.version;
+          return deps_.store->HandOffAssignment(a.id, name, "declined", request->reason(),
+                                                successor);
+        });
         if (change.ok()) FillChange(*change, response);
         return change.status();
       });
@@ -265,22 +267,27 @@ grpc::ServerUnaryReactor* DeskService::Transfer(grpc::CallbackServerContext* con
   return DeskAction(
       deps_, context, "Transfer", *request, ValidateTransfer,
       [&](const std::string& name, const storage::AssignmentRecord& a) -> absl::Status {
-        const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
-        const router::Desk* to = table->FindDesk(request->to_desk_id());
-        if (to == nullptr) {
-          return absl::InvalidArgumentError(
-              fmt::format("to_desk_id: unknown desk '{}' (not in routing table {})",
-                          request->to_desk_id(), table->version));
-        }
-        if (to->id == a.desk_id) {
-          return absl::InvalidArgumentError(
-              fmt::format("to_desk_id: '{}' is the assignment's own desk", to->id));
-        }
-        storage::NewAssignment successor = DeskAssignment(
-            *table, *to, a.rule_id,
-            fmt::format("transferred from {} by {} (assignment {})", a.desk_id, name, a.id));
-        auto change =
-            deps_.store->HandOffAssignment(a.id, name, "transferred", request->reason(), successor);
+        auto change = OnTableInForce(
+            *deps_.routing,
+            [&](const ActiveTable& active) -> absl::StatusOr<storage::AssignmentChange> {
+              const router::RoutingTable& table = *active.table;
+              const router::Desk* to = table.FindDesk(request->to_desk_id());
+              if (to == nullptr) {
+                return absl::InvalidArgumentError(
+                    fmt::format("to_desk_id: unknown desk '{}' (not in routing table {})",
+                                request->to_desk_id(), table.version));
+              }
+              if (to->id == a.desk_id) {
+                return absl::InvalidArgumentError(
+                    fmt::format("to_desk_id: '{}' is the assignment's own desk", to->id));
+              }
+              storage::NewAssignment successor = DeskAssignment(
+                  table, *to, a.rule_id,
+                  fmt::format("transferred from {} by {} (assignment {})", a.desk_id, name, a.id));
+              successor.routing_table_version = active.version;
+              return deps_.store->HandOffAssignment(a.id, name, "transferred", request->reason(),
+                                                    successor);
+            });
         if (change.ok()) FillChange(*change, response);
         return change.status();
       });

@@ -96,7 +96,8 @@ absl::StatusOr<int> Escalator::RunDue() {
         store_->ListDueAssignments(clock_->NowMillis(), kBatch);
     if (!due.ok()) return due.status();
     if (due->empty()) return done;
-    const std::shared_ptr<const router::RoutingTable> table = routing_->Get();
+    const ActiveTable active = routing_->Current();
+    const router::RoutingTable& table = *active.table;
     int progressed = 0;
     for (const storage::AssignmentRecord& a : *due) {
       absl::StatusOr<storage::CaseRecord> c = store_->GetCase(a.case_number);
@@ -104,14 +105,17 @@ absl::StatusOr<int> Escalator::RunDue() {
       std::vector<std::string> held;  // every desk that holds or held the case
       for (const storage::AssignmentRecord& other : c->assignments) held.push_back(other.desk_id);
       std::optional<router::RoutedTarget> target =
-          router::EscalationTarget(*table, a.rule_id, a.desk_id, c->jurisdictions, held);
+          router::EscalationTarget(table, a.rule_id, a.desk_id, c->jurisdictions, held);
       storage::NewAssignment successor;
       if (target) successor = ToNewAssignment(*target);
+      successor.routing_table_version = active.version;
       absl::StatusOr<storage::AssignmentChange> change =
           store_->EscalateAssignment(a.id, successor);
       if (!change.ok()) {
         // Acknowledged (or escalated by another process) in the meantime: nothing to do.
         if (absl::IsFailedPrecondition(change.status())) continue;
+        // Another routing table came into force: the next round decides on that one.
+        if (storage::IsRoutingTableChanged(change.status())) break;
         return change.status();
       }
       ++progressed;

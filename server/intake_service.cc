@@ -17,6 +17,39 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 
+// Validates the report against `active`, routes it and stores it. The table that validates is
+// the one that routes, and the case records its version. When the store refuses because
+// another version came into force before the case was stored (one that may have removed a
+// desk it names, after DisableDesk moved that desk's hand-offs away), the report is routed
+// again on the version in force, twice more at most.
+void RouteAndStore(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
+                   const v1::SubmitReportRequest* request, v1::Case* response,
+                   const std::string& name, const ActiveTable& active, int tries) {
+  static constexpr std::string_view kRpc = "SubmitReport";
+  const router::RoutingTable& table = *active.table;
+  if (absl::Status s = ValidateSubmitReport(*request, table); !s.ok()) {
+    return FinishReactor(reactor, kRpc, name, "", s);
+  }
+  // One Decision per thread, reused report after report: routing then allocates almost
+  // nothing (issue 6). ToNewCase copies what it needs before the thread takes another call.
+  thread_local router::Decision decision;
+  router::RouteInto(table, ToFacts(request->report()), decision);
+  storage::NewCase new_case = ToNewCase(*request, decision, name);
+  new_case.routing_table_version = active.version;
+  deps.store->CreateCaseAsync(
+      std::move(new_case), [&deps, reactor, request, response, name, version = active.version,
+                            tries](absl::StatusOr<storage::CaseRecord> r) {
+        if (!r.ok() && storage::IsRoutingTableChanged(r.status()) && tries < 3) {
+          return RouteAndStore(deps, reactor, request, response, name,
+                               deps.routing->CurrentOtherThan(version, std::chrono::seconds(1)),
+                               tries + 1);
+        }
+        if (!r.ok()) return FinishReactor(reactor, kRpc, name, "", r.status());
+        *response = ToCaseProto(*r, CaseView::kFull);
+        FinishReactor(reactor, kRpc, name, r->case_number + (r->replayed ? " (replayed)" : ""),
+                      absl::OkStatus());
+      });
+}
 
 }  // namespace
 
@@ -29,28 +62,9 @@ grpc::ServerUnaryReactor* IntakeService::SubmitReport(grpc::CallbackServerContex
   if (absl::Status s = CheckParsed(*request); !s.ok()) {
     return FinishCall(context, kRpc, caller->principal.name, "", s);
   }
-  // One snapshot for the whole request: the table that validates is the one that routes,
-  // and the case records its version.
-  const ActiveTable active = deps_.routing->Current();
-  const router::RoutingTable& table = *active.table;
-  if (absl::Status s = ValidateSubmitReport(*request, table); !s.ok()) {
-    return FinishCall(context, kRpc, caller->principal.name, "", s);
-  }
-  // One Decision per gRPC thread, reused report after report: routing then allocates almost
-  // nothing (issue 6). ToNewCase copies what it needs before the thread takes another call.
-  thread_local router::Decision decision;
-  router::RouteInto(table, ToFacts(request->report()), decision);
-  storage::NewCase new_case = ToNewCase(*request, decision, caller->principal.name);
-  new_case.routing_table_version = active.version;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  deps_.store->CreateCaseAsync(
-      std::move(new_case),
-      [reactor, response, name = caller->principal.name](absl::StatusOr<storage::CaseRecord> r) {
-        if (!r.ok()) return FinishReactor(reactor, kRpc, name, "", r.status());
-        *response = ToCaseProto(*r, CaseView::kFull);
-        FinishReactor(reactor, kRpc, name, r->case_number + (r->replayed ? " (replayed)" : ""),
-                      absl::OkStatus());
-      });
+  RouteAndStore(deps_, reactor, request, response, caller->principal.name, deps_.routing->Current(),
+                1);
   return reactor;
 }
 
@@ -268,22 +282,25 @@ grpc::ServerUnaryReactor* IntakeService::ReopenCase(grpc::CallbackServerContext*
                           ? absl::NotFoundError(fmt::format("case {} not found", number))
                           : existing.status());
   }
-  const std::shared_ptr<const router::RoutingTable> table = deps_.routing->Get();
   const std::string first_code =
       existing->jurisdictions.empty() ? std::string() : existing->jurisdictions.front();
-  const router::Desk* desk = request->desk_id().empty() ? table->CenterDesk(first_code)
-                                                        : table->FindDesk(request->desk_id());
-  if (desk == nullptr) {
-    return FinishCall(context, kRpc, name, number,
-                      absl::InvalidArgumentError(fmt::format(
-                          "desk_id: unknown desk '{}' (not in routing table {})",
-                          request->desk_id(), table->version)));
-  }
-  storage::NewAssignment assignment = DeskAssignment(
-      *table, *desk, "reopen",
-      fmt::format("case reopened by {}; assigned to {}", name,
-                  request->desk_id().empty() ? "the centre desk" : "the named desk"));
-  auto record = deps_.store->ReopenCase(number, name, request->reason(), assignment);
+  auto record = OnTableInForce(
+      *deps_.routing, [&](const ActiveTable& active) -> absl::StatusOr<storage::CaseRecord> {
+        const router::RoutingTable& table = *active.table;
+        const router::Desk* desk = request->desk_id().empty() ? table.CenterDesk(first_code)
+                                                              : table.FindDesk(request->desk_id());
+        if (desk == nullptr) {
+          return absl::InvalidArgumentError(
+              fmt::format("desk_id: unknown desk '{}' (not in routing table {})",
+                          request->desk_id(), table.version));
+        }
+        storage::NewAssignment assignment = DeskAssignment(
+            table, *desk, "reopen",
+            fmt::format("case reopened by {}; assigned to {}", name,
+                        request->desk_id().empty() ? "the centre desk" : "the named desk"));
+        assignment.routing_table_version = active.version;
+        return deps_.store->ReopenCase(number, name, request->reason(), assignment);
+      });
   if (record.ok()) *response = ToCaseProto(*record, CaseView::kFull);
   return FinishCall(context, kRpc, name, number, record.status());
 }

@@ -127,9 +127,16 @@ absl::StatusOr<storage::RoutingTableRecord> RoutingAdmin::Apply(std::string text
     absl::StatusOr<storage::RoutingTableRecord> in_force = store_->GetRoutingTable(current);
     if (in_force.ok() && in_force->sha256 == Sha256Hex(text)) return in_force;
   }
-  absl::StatusOr<storage::RoutingTableRecord> stored =
-      store_->ApplyRoutingTable(Prepare(checked, std::move(text), std::move(author),
-                                        std::move(comment), expected_version, restored_from));
+  storage::NewRoutingTable t = Prepare(checked, std::move(text), std::move(author),
+                                       std::move(comment), expected_version, restored_from);
+  // Desks this version leaves out: the store refuses it while one holds open hand-offs (a
+  // rollback or a SIGHUP too), since nothing would route or escalate to them any more.
+  if (const std::shared_ptr<const router::RoutingTable> in_force = snapshot_->Get()) {
+    for (const router::Desk& d : in_force->desks) {
+      if ((*checked.table)->FindDesk(d.id) == nullptr) t.removed_desk_ids.push_back(d.id);
+    }
+  }
+  absl::StatusOr<storage::RoutingTableRecord> stored = store_->ApplyRoutingTable(t);
   if (!stored.ok()) return stored.status();
   snapshot_->Set(ActiveTable{*checked.table, stored->version});
   LogWarnings(checked.diagnostics);

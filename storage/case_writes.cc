@@ -8,6 +8,7 @@
 #include "storage/crypto.h"
 #include "storage/event_log.h"
 #include "storage/json.h"
+#include "storage/routing_versions.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -118,6 +119,9 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
     return existing;
   }
   if (!absl::IsNotFound(stored.status())) return stored.status();
+  // Routed on a version that is no longer in force: the server routes it again (a replay,
+  // above, answers with the case as it was stored).
+  if (absl::Status s = CheckRoutingTableInForce(db, c.routing_table_version); !s.ok()) return s;
 
   const bool report = c.kind == "report";
   const int year = UtcYear(now_ms);
@@ -241,6 +245,9 @@ absl::StatusOr<CaseRecord> ApplyCreateCase(WriteContext& ctx, const NewCase& c, 
 absl::StatusOr<AssignmentRecord> InsertAssignment(WriteContext& ctx, const CaseRecord& c,
                                                   const NewAssignment& a, std::string_view actor,
                                                   int64_t now_ms, int64_t replaces_id) {
+  if (absl::Status s = CheckRoutingTableInForce(ctx.db, a.routing_table_version); !s.ok()) {
+    return s;
+  }
   const int64_t deadline = now_ms + a.ack_deadline_seconds * 1000;
   absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
       "INSERT INTO assignments (case_id, desk_id, desk_type, desk_name, rule_id, resolution, "

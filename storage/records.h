@@ -23,6 +23,10 @@ struct NewAssignment {
   std::string rule_id;
   std::string resolution;    // how the router found the desk (no personal data)
   int64_t ack_deadline_seconds = 0;  // counted from the case's creation time
+  // The routing-table version that named this desk. The store refuses the write when another
+  // version came into force meanwhile (IsRoutingTableChanged): that version may have removed
+  // the desk, and an open hand-off must be on a desk of the table in force. 0: not checked.
+  int64_t routing_table_version = 0;
 };
 
 // Everything CreateCase needs. The store writes the case, its assignments and its events
@@ -259,6 +263,10 @@ struct NewRoutingTable {
   // The version the change is based on; another current version is ABORTED. -1: any (the
   // start-up import and SIGHUP, which always apply on top of whatever is current).
   int64_t expected_version = -1;
+  // Desks of the version in force that this one leaves out. ApplyRoutingTable refuses the
+  // change (FAILED_PRECONDITION) while any of them holds an open hand-off: DisableDesk moves
+  // them to a replacement first.
+  std::vector<std::string> removed_desk_ids;
 };
 
 }  // namespace hotline::storage

@@ -1,10 +1,12 @@
 #include "storage/routing_versions.h"
 
+#include "absl/strings/cord.h"
 #include "storage/case_rows.h"
 #include "storage/case_writes.h"
 #include "storage/crypto.h"
 #include "storage/event_log.h"
 #include "storage/json.h"
+#include "storage/store.h"
 #include "storage/str_util.h"
 
 namespace hotline::storage {
@@ -66,15 +68,56 @@ absl::StatusOr<std::vector<RoutingTableRecord>> LoadRoutingTables(sqlite::Connec
   }
 }
 
+namespace {
+
+absl::StatusOr<int64_t> VersionInForce(sqlite::Connection& db) {
+  return db.QueryInt("SELECT COALESCE(max(version), 0) FROM routing_tables");
+}
+
+constexpr char kRoutingTableChanged[] = "hotline.storage/routing-table-changed";
+
+}  // namespace
+
+absl::Status CheckRoutingTableInForce(sqlite::Connection& db, int64_t version) {
+  if (version == 0) return absl::OkStatus();
+  absl::StatusOr<int64_t> current = VersionInForce(db);
+  if (!current.ok()) return current.status();
+  if (*current == version) return absl::OkStatus();
+  absl::Status changed = absl::AbortedError(
+      Concat("routing table version ", *current, " came into force after version ", version,
+             " made this decision; decide again on the new version"));
+  changed.SetPayload(kRoutingTableChanged, absl::Cord());
+  return changed;
+}
+
+bool IsRoutingTableChanged(const absl::Status& status) {
+  return status.GetPayload(kRoutingTableChanged).has_value();
+}
+
 absl::StatusOr<RoutingTableRecord> ApplyNewRoutingTable(WriteContext& ctx, const NewRoutingTable& t,
                                                         int64_t now_ms) {
-  absl::StatusOr<int64_t> current =
-      ctx.db.QueryInt("SELECT COALESCE(max(version), 0) FROM routing_tables");
+  absl::StatusOr<int64_t> current = VersionInForce(ctx.db);
   if (!current.ok()) return current.status();
   if (t.expected_version >= 0 && t.expected_version != *current) {
     return absl::AbortedError(Concat("expected_version ", t.expected_version,
                                      " is stale: version ", *current,
                                      " is current; re-read it and retry"));
+  }
+  if (!t.removed_desk_ids.empty()) {
+    absl::StatusOr<std::map<std::string, int64_t>> open = CountOpenAssignments(ctx.db);
+    if (!open.ok()) return open.status();
+    std::string busy;
+    for (const std::string& desk : t.removed_desk_ids) {
+      auto it = open->find(desk);
+      if (it == open->end() || it->second == 0) continue;
+      AppendTo(&busy, busy.empty() ? "" : ", ", desk, " (", it->second, ")");
+    }
+    if (!busy.empty()) {
+      return absl::FailedPreconditionError(
+          Concat("this version leaves out desks that still hold open hand-offs: ", busy,
+                 "; disable each desk first, naming a replacement desk to take its hand-offs over, "
+                 "or keep it in the table"));
+    }
   }
   RoutingTableRecord r;
   r.version = *current + 1;

@@ -33,4 +33,8 @@ absl::StatusOr<std::vector<CaseRecord>> LoadReportsSince(sqlite::Connection& db,
 // Open (pending or acknowledged) assignments per desk.
 absl::StatusOr<std::map<std::string, int64_t>> CountOpenAssignments(sqlite::Connection& db);
 
+// OK when `version` (the table that made a decision) is the version in force, or is 0; else
+// ABORTED, marked for IsRoutingTableChanged.
+absl::Status CheckRoutingTableInForce(sqlite::Connection& db, int64_t version);
+
 }  // namespace hotline::storage

@@ -21,6 +21,11 @@
 
 namespace hotline::storage {
 
+// A write refused because the routing-table version that decided it is no longer in force
+// (NewCase and NewAssignment's routing_table_version): decide again on the table in force
+// and retry. Nothing was written.
+bool IsRoutingTableChanged(const absl::Status& status);
+
 struct StoreOptions {
   // Database file; ":memory:" for a private in-memory database (tests).
   std::string path = "var/hotline.db";

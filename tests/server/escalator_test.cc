@@ -75,6 +75,12 @@ struct Env {
     store = *std::move(opened);
     auto table = router::ParseRoutingTable(kTable, "esc.toml");
     REQUIRE(table.ok());
+    storage::NewRoutingTable stored;
+    stored.label = "esc";
+    stored.text = std::string(kTable);
+    stored.author = "admin";
+    stored.comment = "the escalation table";
+    REQUIRE(store->ApplyRoutingTable(stored).ok());
     routing = std::make_unique<RoutingSnapshot>(ActiveTable{*table, 1});
     escalator = std::make_unique<Escalator>(store.get(), routing.get(), &clock);
   }

@@ -146,6 +146,7 @@ TEST_CASE("The case CreateCase returns is the case a read finds") {
   report.jurisdictions = {"110105", "110105"};
   report.feedback_wanted = true;
   report.routing_table_version = 3;
+  testing::ApplyTableVersions(*store, 3);
   absl::StatusOr<CaseRecord> created = store->CreateCase(report);
   REQUIRE(created.ok());
   CHECK(created->categories == std::vector<std::string>{"neglect", "begging"});

@@ -55,6 +55,22 @@ NewCase SampleInquiry(const std::string& request_id) {
   return c;
 }
 
+void ApplyTableVersions(Store& store, int64_t version) {
+  for (;;) {
+    absl::StatusOr<std::vector<RoutingTableRecord>> versions = store.ListRoutingTables();
+    REQUIRE(versions.ok());
+    const int64_t current = versions->empty() ? 0 : versions->front().version;
+    REQUIRE(current <= version);
+    if (current == version) return;
+    NewRoutingTable t;
+    t.label = "t" + std::to_string(current + 1);
+    t.text = "version = \"" + t.label + "\"\n";
+    t.author = "admin";
+    t.comment = "test version";
+    REQUIRE(store.ApplyRoutingTable(t).ok());
+  }
+}
+
 std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock,
                                  int list_many_matches) {
   StoreOptions options;

@@ -37,6 +37,10 @@ NewCase SampleReport(const std::string& request_id,
                      std::vector<std::string> desks = {"police-110105", "edu-110105"});
 NewCase SampleInquiry(const std::string& request_id);
 
+// Stores routing-table versions until `version` is the one in force (texts need not parse:
+// the store keeps them as given).
+void ApplyTableVersions(Store& store, int64_t version);
+
 // `list_many_matches` as StoreOptions (1: case-list filters take their per-case path).
 std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* clock,
                                  int list_many_matches = StoreOptions{}.list_many_matches);

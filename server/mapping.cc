@@ -354,6 +354,7 @@ std::string RedactPersonalData(std::string_view kind, const std::string& detail)
   v1::Inquiry inquiry;
   if (!inquiry.ParseFromString(detail)) return "";
   inquiry.clear_contact();
+  inquiry.clear_topic();  // free text: it can hold a name
   inquiry.clear_question();
   inquiry.clear_answer();
   return Deterministic(inquiry);

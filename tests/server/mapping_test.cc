@@ -197,5 +197,41 @@ TEST_CASE("ToTraceProto and AddDecisionAssignments copy the decision", "[mapping
   CHECK(assignments[0].id() == 0);  // the contract shows no ids for a decision not stored
 }
 
+// Retention erases every free-text field a caller could have typed personal data into,
+// and keeps the facts statistics need. An inquiry's topic (free text, up to 200 characters)
+// was kept before.
+TEST_CASE("RedactPersonalData keeps no free text of an inquiry", "[mapping][retention]") {
+  v1::Inquiry inquiry = testing::ValidInquiryRequest().inquiry();
+  inquiry.set_topic("王小明的监护权");
+  v1::Inquiry redacted;
+  REQUIRE(redacted.ParseFromString(RedactPersonalData("inquiry", inquiry.SerializeAsString())));
+  CHECK(redacted.topic().empty());
+  CHECK(redacted.question().empty());
+  CHECK(redacted.answer().empty());
+  CHECK_FALSE(redacted.has_contact());
+  CHECK(redacted.channel() == inquiry.channel());
+}
+
+TEST_CASE("RedactPersonalData keeps a report's routing facts only", "[mapping][retention]") {
+  v1::Report report = ValidReportRequest().report();
+  report.mutable_reporter()->set_name("李四");
+  report.mutable_reporter()->set_phone("13800000000");
+  report.mutable_children(0)->set_name("王小明");
+  report.mutable_children(0)->set_address("永安里 3 号");
+  report.mutable_children(0)->set_school("永安里小学");
+  report.set_narrative("在地铁口乞讨");
+  v1::Report redacted;
+  REQUIRE(redacted.ParseFromString(RedactPersonalData("report", report.SerializeAsString())));
+  CHECK(redacted.reporter().name().empty());
+  CHECK(redacted.reporter().phone().empty());
+  CHECK(redacted.children(0).name().empty());
+  CHECK(redacted.children(0).address().empty());
+  CHECK(redacted.children(0).school().empty());
+  CHECK(redacted.narrative().empty());
+  CHECK(redacted.children(0).jurisdiction_code() == report.children(0).jurisdiction_code());
+  CHECK(redacted.categories_size() == report.categories_size());
+  CHECK(redacted.urgency() == report.urgency());
+}
+
 }  // namespace
 }  // namespace hotline::server

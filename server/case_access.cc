@@ -17,10 +17,15 @@ bool MaySeeCase(const Caller& caller, const storage::CaseRecord& c) {
     case Role::kOperator:
       return c.created_by == caller.principal.name;
     case Role::kAgency:
-      return std::any_of(c.assignments.begin(), c.assignments.end(),
-                         [&](const storage::AssignmentRecord& a) {
-                           return MayActForDesk(caller, a.desk_id);
-                         });
+      // Need to know (art. 74): while one of its desks holds a hand-off of the case, or
+      // resolved one (it follows the case up, art. 37). A desk that transferred, declined,
+      // missed its deadline (escalated) or was withdrawn no longer reads the case as it goes
+      // on; its own hand-off stays readable (GetAssignment), without the case.
+      return std::any_of(
+          c.assignments.begin(), c.assignments.end(), [&](const storage::AssignmentRecord& a) {
+            return MayActForDesk(caller, a.desk_id) &&
+                   (storage::IsOpenAssignmentStatus(a.status) || a.status == "resolved");
+          });
     case Role::kSupervisor:
     case Role::kAdmin:
     case Role::kAuditor:

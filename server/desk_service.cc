@@ -192,14 +192,19 @@ grpc::ServerUnaryReactor* DeskService::GetAssignment(grpc::CallbackServerContext
   if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
   auto c = deps_.store->GetCase(a->case_number);
   if (!c.ok()) return FinishCall(context, kRpc, name, a->case_number, c.status());
-  if (absl::Status s = RecordRead(*deps_.store, *caller, c->id, "Desk.GetAssignment"); !s.ok()) {
-    return FinishCall(context, kRpc, name, a->case_number, s);
+  // A desk that handed the case on reads its own hand-off and updates, not the case as it
+  // goes on (MaySeeCase).
+  const bool show_case = MaySeeCase(*caller, *c);
+  if (show_case) {
+    if (absl::Status s = RecordRead(*deps_.store, *caller, c->id, "Desk.GetAssignment"); !s.ok()) {
+      return FinishCall(context, kRpc, name, a->case_number, s);
+    }
   }
   auto events = deps_.store->GetCaseHistory(a->case_number);
   if (!events.ok()) return FinishCall(context, kRpc, name, a->case_number, events.status());
   *response->mutable_assignment() = ToAssignmentProto(*a);
   // Desk answers never carry the reporter's identity, whoever asks (art. 74).
-  *response->mutable_case_() = ToCaseProto(*c, CaseView::kRedactReporter);
+  if (show_case) *response->mutable_case_() = ToCaseProto(*c, CaseView::kRedactReporter);
   const std::string id_text = std::to_string(a->id);
   for (const storage::EventRecord& e : *events) {
     if (e.type != "assignment.updated" || PayloadString(e, "assignment_id") != id_text) continue;

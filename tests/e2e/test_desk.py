@@ -538,6 +538,34 @@ class DeskLifecycleTest(unittest.TestCase):
                      grpc.StatusCode.INVALID_ARGUMENT, "to_desk_id")
         self.assertEqual(self.ack(new.id, self.dongcheng).assignment.status, ACKNOWLEDGED)
 
+    def test_a_desk_that_handed_a_case_on_no_longer_reads_it(self):
+        # Need to know (art. 74): the old desk reads its own hand-off and its updates, not the
+        # case as it goes on (before, it read the live case, notes and all, until the purge).
+        case = self.begging(jurisdiction="110105")
+        old = case.assignments[0]
+        self.ack(old.id, self.chaoyang)
+        self.update(old.id, self.chaoyang, text="met the child at the station")
+        self.assertEqual(self.get_case(case.case_number, self.chaoyang).case_number,
+                         case.case_number)  # the control: it reads it while it holds it
+        new = self.transfer(old.id, self.chaoyang, "police-110101").successor
+        number = case.case_number
+        details = self.refused(lambda: self.get_case(number, self.chaoyang),
+                               grpc.StatusCode.NOT_FOUND)
+        self.assertEqual(details, f"case {number} not found")  # as for a case that does not exist
+        own = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=old.id),
+                                      metadata=metadata(self.chaoyang), timeout=T)
+        self.assertEqual((own.assignment.id, own.assignment.status), (old.id, TRANSFERRED))
+        self.assertEqual([u.text for u in own.updates], ["met the child at the station"])
+        self.assertFalse(own.HasField("case"))
+        # The desk that took it over reads the case; once it resolved it, it still does
+        # (it follows the case up, art. 37).
+        self.ack(new.id, self.dongcheng)
+        self.resolve(new.id, self.dongcheng)
+        self.assertEqual(self.get_case(number, self.dongcheng).case_number, number)
+        got = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=new.id),
+                                      metadata=metadata(self.dongcheng), timeout=T)
+        self.assertEqual(got.case.case_number, number)
+
     def test_transfer_to_a_desk_already_holding_the_case_is_refused(self):
         case, ids = self.dropout()  # school-110105 and community-110105002002
         details = self.refused(

@@ -59,6 +59,30 @@ Status CheckText(std::string_view field, std::string_view text, int max_length, 
                                       "only tab and line breaks are allowed",
                                       c, i));
     }
+    // C1 controls (U+0080..U+009F) are controls too. Bidirectional embeddings, overrides and
+    // isolates (U+202A..U+202E, U+2066..U+2069) make a terminal or page show the text around
+    // them in another order: a name could read as something else than was stored.
+    const auto next = [&](size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    int code = 0;
+    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) code = next(1);
+    if (c == 0xE2 && next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) {
+      code = 0x2000 + next(2) - 0x80;
+    }
+    if (c == 0xE2 && next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9) {
+      code = 0x2040 + next(2) - 0x80;
+    }
+    if (code >= 0x2000) {
+      return Error(field, fmt::format("contains the bidirectional control U+{:04X} at byte {}; "
+                                      "it would change the order in which screens show the text",
+                                      code, i));
+    }
+    if (code != 0) {
+      return Error(field, fmt::format("contains the control character U+{:04X} at byte {}; "
+                                      "only tab and line breaks are allowed",
+                                      code, i));
+    }
     blank = blank && space;
   }
   if (required && blank) {
@@ -94,9 +118,11 @@ Status CheckEnum(std::string_view field, int value, IsValid is_valid, bool requi
 
 Status CheckReporter(const v1::Reporter& reporter, std::string_view field, bool contact_required) {
   const std::string f(field);
-  RETURN_IF_ERROR(CheckText(f + ".name", reporter.name(), kMaxName, false));
-  RETURN_IF_ERROR(CheckText(f + ".phone", reporter.phone(), 21, false));  // '+' and 20 digits
-  RETURN_IF_ERROR(CheckText(f + ".organization", reporter.organization(), kMaxOrganization, false));
+  RETURN_IF_ERROR(ValidateText(f + ".name", reporter.name(), kMaxName, false, true));
+  RETURN_IF_ERROR(
+      ValidateText(f + ".phone", reporter.phone(), 21, false, true));  // '+' and 20 digits
+  RETURN_IF_ERROR(
+      ValidateText(f + ".organization", reporter.organization(), kMaxOrganization, false, true));
   RETURN_IF_ERROR(CheckEnum(f + ".relation", reporter.relation(), v1::ReporterRelation_IsValid, false));
   if (reporter.anonymous()) {
     if (!reporter.name().empty() || !reporter.phone().empty()) {
@@ -116,7 +142,7 @@ Status CheckReporter(const v1::Reporter& reporter, std::string_view field, bool 
 }
 
 Status CheckChild(const v1::Child& child, const std::string& f, const router::RoutingTable& table) {
-  RETURN_IF_ERROR(CheckText(f + ".name", child.name(), kMaxName, false));
+  RETURN_IF_ERROR(ValidateText(f + ".name", child.name(), kMaxName, false, true));
   if (child.has_age()) {
     const v1::AgeRange& age = child.age();
     for (auto [name, years] : {std::pair<const char*, int>{"min_years", age.min_years()},
@@ -143,13 +169,13 @@ Status CheckChild(const v1::Child& child, const std::string& f, const router::Ro
                  fmt::format("{} is not a jurisdiction the routing table knows", code));
   }
   RETURN_IF_ERROR(CheckText(f + ".address", child.address(), kMaxAddress, false));
-  return CheckText(f + ".school", child.school(), kMaxSchool, false);
+  return ValidateText(f + ".school", child.school(), kMaxSchool, false, true);
 }
 
 Status CheckGuardian(const v1::Guardian& g, const std::string& f) {
-  RETURN_IF_ERROR(CheckText(f + ".name", g.name(), kMaxName, false));
-  RETURN_IF_ERROR(CheckText(f + ".relation", g.relation(), kMaxRelation, false));
-  RETURN_IF_ERROR(CheckText(f + ".phone", g.phone(), 21, false));  // '+' and 20 digits
+  RETURN_IF_ERROR(ValidateText(f + ".name", g.name(), kMaxName, false, true));
+  RETURN_IF_ERROR(ValidateText(f + ".relation", g.relation(), kMaxRelation, false, true));
+  RETURN_IF_ERROR(ValidateText(f + ".phone", g.phone(), 21, false, true));  // '+' and 20 digits
   if (!g.phone().empty()) RETURN_IF_ERROR(CheckPhone(f + ".phone", g.phone()));
   RETURN_IF_ERROR(CheckText(f + ".address", g.address(), kMaxAddress, false));
   return CheckText(f + ".situation", g.situation(), kMaxSituation, false);

@@ -51,6 +51,13 @@ TEST_CASE("reports at the edges of the rules pass", "[validation][report]") {
        }},
       {"phone with a leading +", [](auto& r) { Reporter(r).set_phone("+8613800000000"); }},
       {"5-digit phone", [](auto& r) { Reporter(r).set_phone("12355"); }},
+      // Punctuation next to the refused controls in UTF-8 (U+2014, U+2026, U+201C, U+2065 is
+      // unassigned but not a control, U+00A0) and line breaks where text may have them.
+      {"punctuation beside the bidirectional controls",
+       [](auto& r) {
+         Child0(r).set_name("王\u2014小明\u2026\u201C\u00A0");
+         r.mutable_report()->set_narrative("第一行\n第二行\r\n\t第三行\u2065x");
+       }},
       {"reporter without contact fields but with a relation",
        [](auto& r) { Reporter(r).set_relation(v1::REPORTER_RELATION_PASSERBY); }},
       {"age range 0-17",
@@ -266,6 +273,27 @@ TEST_CASE("every broken report field is refused, naming the field and the reason
       {"narrative with an overlong '/'",
        [](auto& r) { r.mutable_report()->set_narrative("\xC0\xAF"); }, "report.narrative",
        "is not valid UTF-8"},
+      // controls that reorder or hide text (a reviewer stored a name starting with U+202E)
+      {"child name with a right-to-left override",
+       [](auto& r) { Child0(r).set_name("\u202Etxt.exe"); }, "report.children[0].name",
+       "contains the bidirectional control U+202E at byte 0; it would change the order"},
+      {"narrative with a left-to-right embedding",
+       [](auto& r) { r.mutable_report()->set_narrative("ab\u202Acd"); }, "report.narrative",
+       "contains the bidirectional control U+202A at byte 2"},
+      {"guardian name with a first-strong isolate",
+       [](auto& r) { Guardian0(r).set_name("王\u2068x"); }, "report.guardians[0].name",
+       "contains the bidirectional control U+2068 at byte 3"},
+      {"reporter name with a C1 control", [](auto& r) { Reporter(r).set_name("a\u0085b"); },
+       "report.reporter.name", "contains the control character U+0085 at byte 1"},
+      // one-line fields
+      {"child name with a line break", [](auto& r) { Child0(r).set_name("王\n小明"); },
+       "report.children[0].name", "must be one line"},
+      {"reporter name with a tab", [](auto& r) { Reporter(r).set_name("李\t四"); },
+       "report.reporter.name", "must be one line"},
+      {"school with a line break", [](auto& r) { Child0(r).set_school("永安里\r\n小学"); },
+       "report.children[0].school", "must be one line"},
+      {"guardian phone with a line break", [](auto& r) { Guardian0(r).set_phone("1380000\n0000"); },
+       "report.guardians[0].phone", "must be one line"},
   };
   for (const Variant& v : variants) {
     DYNAMIC_SECTION(v.name) {

@@ -2,6 +2,8 @@
 
 #include <absl/synchronization/mutex.h>
 #include <fmt/format.h>
+#include <google/protobuf/stubs/logging.h>
+#include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -111,9 +113,40 @@ HotlineServer::~HotlineServer() { Shutdown(std::chrono::seconds(0)); }
 
 int HotlineServer::port() const { return impl_->port; }
 
+namespace {
+
+std::string_view BaseName(const char* path) {
+  std::string_view p = path == nullptr ? "" : path;
+  const size_t slash = p.rfind('/');
+  return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+// gRPC's and protobuf's own messages (a port in use, a string field that is not UTF-8) go to
+// the server's log in its format, instead of raw lines on stderr. They name files, fields and
+// addresses, not the values sent.
+void LogGrpcMessage(gpr_log_func_args* args) {
+  const spdlog::level::level_enum level =
+      args->severity == GPR_LOG_SEVERITY_ERROR
+          ? spdlog::level::err
+          : (args->severity == GPR_LOG_SEVERITY_INFO ? spdlog::level::info : spdlog::level::debug);
+  spdlog::log(level, "grpc: {} ({}:{})", args->message, BaseName(args->file), args->line);
+}
+
+void LogProtobufMessage(google::protobuf::LogLevel level, const char* file, int line,
+                        const std::string& message) {
+  spdlog::log(level >= google::protobuf::LOGLEVEL_ERROR     ? spdlog::level::err
+              : level == google::protobuf::LOGLEVEL_WARNING ? spdlog::level::warn
+                                                            : spdlog::level::info,
+              "protobuf: {} ({}:{})", message, BaseName(file), line);
+}
+
+}  // namespace
+
 void ConfigureProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   storage::sqlite::ConfigureLibrary();
+  gpr_set_log_function(LogGrpcMessage);
+  google::protobuf::SetLogHandler(LogProtobufMessage);
 }
 
 absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const ServerConfig& config) {

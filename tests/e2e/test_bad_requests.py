@@ -89,6 +89,13 @@ class BadRequestTest(unittest.TestCase):
             SUBMIT_PATH, request_serializer=None, response_deserializer=case_pb2.Case.FromString)
         self.refused(lambda: send(raw, metadata=metadata(self.op), timeout=10), INVALID,
                      "narrative")
+        # protobuf's own complaint is a line of the server's log, in its format, naming the
+        # field and not the bytes (before: a raw "[libprotobuf ERROR ...]" line on stderr).
+        log = self.server.read_log()
+        self.assertNotIn("[libprotobuf", log)
+        self.assertRegex(log, r"\n\d{4}-\d\d-\d\dT[\d:.]+ error protobuf: String field "
+                              r"'hotline\.v1\.Report\.narrative' contains invalid UTF-8")
+        self.assertNotIn("bad-utf", log)
 
     def test_unknown_urgency_value(self):
         r = sample_report()

@@ -98,6 +98,13 @@ int Serve(const ServerConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   std::error_code ec;
   const bool fresh = !std::filesystem::exists(config.db_path, ec);
+  // A new database imports the routing table: one that does not load is refused before the
+  // database is created, so a mistyped path leaves no empty database behind.
+  if (fresh) {
+    if (auto table = hotline::router::LoadRoutingTableFile(config.routing_table); !table.ok()) {
+      return Fail(std::string(table.status().message()));
+    }
+  }
   // Held until the process ends: a second server on this database is refused (db_lock.h).
   auto lock = hotline::storage::DatabaseLock::Acquire(
       config.db_path, hotline::storage::DatabaseLock::IfMissing::kCreate, "stop it first");
@@ -298,9 +305,14 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   Flags flags;
   CLI::App app{"hotlined: the minors' protection hotline server"};
-  app.add_option("--config", flags.config_path, "Configuration file (TOML)");
-  app.add_option("--listen", flags.listen, "Listen address host:port (overrides the config)");
-  app.add_option("--db", flags.db, "Database file (overrides the config)");
+  // An empty value given on purpose ("--listen ''") is a mistake, not "use the config".
+  const CLI::Validator not_empty(
+      [](const std::string& value) { return value.empty() ? std::string("is empty") : ""; },
+      "NOT EMPTY");
+  app.add_option("--config", flags.config_path, "Configuration file (TOML)")->check(not_empty);
+  app.add_option("--listen", flags.listen, "Listen address host:port (overrides the config)")
+      ->check(not_empty);
+  app.add_option("--db", flags.db, "Database file (overrides the config)")->check(not_empty);
   app.require_subcommand(0, 1);
 
   CLI::App* token = app.add_subcommand("token", "Issue or revoke bearer tokens");

@@ -77,6 +77,11 @@ absl::StatusOr<ActiveTable> RoutingAdmin::LoadAtStart(const std::string& path) {
     if (file.ok() && Sha256Hex(*file) != latest->sha256) {
       spdlog::info("{} differs from routing table version {} in force; SIGHUP applies it", path,
                    latest->version);
+    } else if (!file.ok()) {
+      spdlog::warn(
+          "{}; routing table version {} from the database is in force, and SIGHUP "
+          "cannot apply the file until it can be read",
+          std::string(file.status().message()), latest->version);
     }
     return active;
   }

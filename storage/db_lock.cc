@@ -26,6 +26,12 @@ absl::StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path, IfMi
     if (fd < 0) {
       const int error = errno;
       if (error == ENOENT) {
+        // With O_CREAT, ENOENT means the directory is missing, not the file.
+        const std::string dir = std::filesystem::path(path).parent_path().string();
+        if (if_missing == IfMissing::kCreate) {
+          return absl::NotFoundError(Concat("cannot create database '", path, "': directory '",
+                                            dir.empty() ? "." : dir, "' does not exist"));
+        }
         return absl::NotFoundError(Concat("database '", path, "' does not exist"));
       }
       return absl::UnavailableError(

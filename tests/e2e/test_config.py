@@ -161,6 +161,46 @@ class ConfigTest(unittest.TestCase):
         config = self.write_config(ROUTING_TABLE, [])
         err = self.start_fails(config, listen=first.address)
         self.assertIn(f"cannot listen on {first.address}: the address is in use", err)
+        # gRPC's own complaint is a line of the log, not a raw "E1129 ..." line.
+        self.assertNotRegex(err, r"(?m)^E\d{4} ")
+        self.assertRegex(err, r"(?m)^\d{4}-\d\d-\d\dT[\d:.]+ error grpc: ")
+
+    def test_a_database_in_a_missing_directory_names_the_directory(self):
+        missing = os.path.join(self.dir, "no-such-dir")
+        config = os.path.join(self.dir, "hotlined.toml")
+        write_config(config, [("listen", "127.0.0.1:0"), ("db", os.path.join(missing, "h.db")),
+                              ("routing_table", ROUTING_TABLE)])
+        err = self.start_fails(config, listen=None)
+        self.assertIn(f"cannot create database '{missing}/h.db': directory '{missing}' does "
+                      "not exist", err)
+
+    def test_a_missing_routing_table_creates_no_database(self):
+        # Before, the database was created before the table was read, and an empty one was
+        # left behind.
+        missing = os.path.join(self.dir, "no-such-table.toml")
+        err = self.start_fails(self.write_config(missing))
+        self.assertIn(f"routing table {missing} does not exist", err)
+        self.assertFalse(os.path.exists(self.db), os.listdir(self.dir))
+
+    def test_a_routing_table_file_gone_after_the_import_is_a_warning(self):
+        table = self.write_table(read_table())
+        server = harness.Server(self.dir, routing_table=table, name="gone")
+        self.addCleanup(server.close)
+        server.start()
+        self.assertEqual(server.stop(), 0)
+        os.remove(table)
+        server.start()  # the stored version 1 is in force
+        self.assertIn(f"routing table {table} cannot be read; routing table version 1 from the "
+                      "database is in force, and SIGHUP cannot apply the file until it can be "
+                      "read", server.read_log())
+
+    def test_an_empty_flag_value_is_a_usage_error(self):
+        for flag in ("--listen", "--db", "--config"):
+            with self.subTest(flag):
+                proc = subprocess.run([HOTLINED, flag, ""], capture_output=True, text=True,
+                                      timeout=30)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn(f"{flag}: is empty", proc.stderr)
 
     def test_config_value_out_of_range(self):
         config = self.write_config(ROUTING_TABLE, [("max_batch", 0)])

@@ -160,6 +160,21 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   impl->store = *std::move(store);
+  // Times, case numbers and hand-off deadlines follow the wall clock. A clock set back (a
+  // machine restored from a snapshot, a wrong time zone) dates new events before old ones
+  // and puts new deadlines late: said at start, since nothing else would show it.
+  if (absl::StatusOr<int64_t> last = impl->store->HeadTimeMs(); last.ok()) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    if (*last - now > 60'000) {
+      spdlog::warn(
+          "the system clock is {} s behind the audit log's last event: new events, "
+          "case numbers and deadlines will be dated before events already stored; "
+          "check the clock",
+          (*last - now) / 1000);
+    }
+  }
   impl->rate = std::make_unique<RateLimiter>(config.rate_limit_per_second,
                                              2.0 * config.rate_limit_per_second);
   impl->streams = std::make_unique<StreamLimiter>(config.max_streams_per_principal);

@@ -399,6 +399,13 @@ absl::StatusOr<int64_t> Store::HeadSeq() {
   });
 }
 
+absl::StatusOr<int64_t> Store::HeadTimeMs() {
+  return impl_->Read([](sqlite::Connection& db) {
+    return db.QueryInt(
+        "SELECT COALESCE((SELECT time_ms FROM events ORDER BY seq DESC LIMIT 1), 0)");
+  });
+}
+
 absl::StatusOr<std::string> Store::EventHash(int64_t seq) {
   return impl_->Read([seq](sqlite::Connection& db) -> absl::StatusOr<std::string> {
     absl::StatusOr<sqlite::Statement> stmt = db.Prepare("SELECT hash FROM events WHERE seq = ?1");

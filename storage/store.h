@@ -193,6 +193,8 @@ class Store {
 
   // The sequence number of the last committed event (0 when there is none).
   absl::StatusOr<int64_t> HeadSeq();
+  // The time of the last committed event, ms since the epoch (0 when there is none).
+  absl::StatusOr<int64_t> HeadTimeMs();
 
   // The chain hash (hex) of event `seq`, which names the whole log up to it: a position
   // in the log is checked against it after a restore has replaced the log's history.

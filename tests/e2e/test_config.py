@@ -5,6 +5,7 @@ the edit, so the tests follow the table as it changes."""
 
 import os
 import re
+import sqlite3
 import subprocess
 import unittest
 
@@ -193,6 +194,27 @@ class ConfigTest(unittest.TestCase):
         self.assertIn(f"routing table {table} cannot be read; routing table version 1 from the "
                       "database is in force, and SIGHUP cannot apply the file until it can be "
                       "read", server.read_log())
+
+    def test_a_clock_behind_the_last_event_is_a_warning_at_start(self):
+        # Deadlines and case numbers follow the wall clock; a clock set back (a machine
+        # restored from a snapshot) would silently date new events before old ones.
+        server = harness.Server(self.dir, name="clock")
+        self.addCleanup(server.close)
+        server.start()
+        self.assertEqual(server.stop(), 0)
+        self.assertNotIn("behind the audit log", server.read_log())  # the control
+        day_ms = 24 * 3600 * 1000
+        with sqlite3.connect(server.db) as db:
+            seq, time_ms, hash_ = db.execute(
+                "SELECT seq, time_ms, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            db.execute("INSERT INTO events (seq, time_ms, actor, type, payload, prev_hash, hash) "
+                       "VALUES (?, ?, 'test', 'test.future', '{}', ?, ?)",
+                       (seq + 1, time_ms + 3 * day_ms, hash_, "0" * 64))
+        server.start()
+        self.assertRegex(server.read_log(),
+                         r"warning the system clock is 25\d{4} s behind the audit log's last "
+                         r"event: new events, case numbers and deadlines will be dated before "
+                         r"events already stored; check the clock")
 
     def test_an_empty_flag_value_is_a_usage_error(self):
         for flag in ("--listen", "--db", "--config"):

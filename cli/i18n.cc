@@ -473,6 +473,13 @@ constexpr std::array kCatalogue = {
                 "仅列出有分派超过签收时限的案件"),
     HOTLINE_MSG(kHelpTlsCa, "Connect with TLS, trusting this CA certificate (PEM)",
                 "使用 TLS 连接，信任此 CA 证书（PEM）"),
+    HOTLINE_MSG(kNoToken, "--token/HOTLINE_TOKEN: no token given; every command needs one",
+                "--token/HOTLINE_TOKEN：未提供令牌；每个命令都需要令牌"),
+    HOTLINE_MSG(
+        kBadToken,
+        "--token/HOTLINE_TOKEN: a token has only visible ASCII characters, but this one "
+        "has {} at character {}",
+        "--token/HOTLINE_TOKEN：令牌只能包含可见的 ASCII 字符，而此令牌含有 {}（第 {} 个字符）"),
 };
 
 #undef HOTLINE_MSG

@@ -341,6 +341,8 @@ enum class Msg : int {
   kHelpDraft,
   kHelpOverdue,
   kHelpTlsCa,
+  kNoToken,
+  kBadToken,
   kCount,
 };
 

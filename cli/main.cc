@@ -11,11 +11,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "cli/command_context.h"
 #include "cli/commands.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
+#include "cli/global_checks.h"
 #include "cli/output.h"
 #include "proto/utf8.h"
 
@@ -128,6 +130,13 @@ int Run(int argc, char** argv, const Ui& ui) {
     PrintUsageError(ui, ui.Format(Msg::kBadTlsCa, global.tls_ca));
     return kExitUsage;
   }
+  // Before the command runs: `hotline report` would otherwise ask every question first.
+  Result<std::string> token = CheckToken(global.token, ui);
+  if (!token.ok()) {
+    PrintUsageError(ui, token.error());
+    return kExitUsage;
+  }
+  global.token = std::move(token).value();
   if (!action) {  // Unreachable: require_subcommand makes parsing choose a command.
     PrintUsageError(ui, "no command");
     return kExitUsage;

@@ -1,0 +1,119 @@
+"""End-to-end tests of what the `hotline` CLI accepts as input: tokens, addresses, digits
+typed by Chinese input methods, and what it does when its output cannot be written.
+
+Each test is named after the review finding it covers. One shared server; nothing here
+depends on the order of the tests.
+"""
+
+import os
+import pty
+import select
+import subprocess
+import termios
+import time
+import unittest
+
+import harness
+from harness import Server
+
+BEGGING_ARGS = ["--category", "begging", "--urgency", "urgent", "--jurisdiction", "110105",
+                "--child-age", "9", "--narrative", "E2E-INPUT: a child begs at the metro exit",
+                "--reporter-phone", "13800000000"]
+
+ROOT = None
+
+
+def setUpModule():
+    global ROOT
+    ROOT = harness.make_tempdir("hotline-e2e-cli-input-")
+
+
+def tearDownModule():
+    harness.remove_tempdir(ROOT)
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HOTLINE_SERVER", "HOTLINE_TOKEN", "HOTLINE_LANG", "LC_MESSAGES", "LANG")}
+    env["LC_ALL"] = "C.UTF-8"
+    env.update(extra)
+    return env
+
+
+def run_on_terminal(args, answers="", env=None, timeout=30):
+    """Runs `hotline ARGS` with stdin a terminal, typing `answers`; returns (rc, output), the
+    output being what the terminal showed (stdout and stderr together)."""
+    main, secondary = pty.openpty()
+    attrs = termios.tcgetattr(secondary)
+    attrs[3] &= ~termios.ECHO  # the output is what the program wrote, not what was typed
+    termios.tcsetattr(secondary, termios.TCSANOW, attrs)
+    proc = subprocess.Popen([harness.HOTLINE] + list(args), stdin=secondary, stdout=secondary,
+                            stderr=secondary, env=env or clean_env(), close_fds=True)
+    os.close(secondary)
+    os.write(main, answers.encode())
+    output = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closed: the process ended
+                break
+            if not chunk:
+                break
+            output += chunk
+        elif proc.poll() is not None:
+            break
+    else:
+        proc.kill()
+    os.close(main)
+    return proc.wait(timeout=timeout), output.decode(errors="replace").replace("\r\n", "\n")
+
+
+class CliInputTest(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(ROOT, name="input")
+        cls.addClassCleanup(cls.server.close)
+        cls.op = cls.server.issue_token("operator", "op-input")
+        cls.adm = cls.server.issue_token("admin", "adm-input")
+        cls.server.start()
+
+    def cases(self):
+        return self.server.query("SELECT COUNT(*) FROM cases")[0][0]
+
+    # --- review finding 1: tokens that crashed the client -----------------------------------
+
+    def test_token_with_a_line_break_or_non_ascii_is_a_usage_error_not_a_crash(self):
+        # Whitespace around a pasted token is not part of it.
+        for token in (self.op + "\r", self.op + "\r\n", " " + self.op):
+            r = self.server.cli(["case", "list"], token=token)
+            self.assertEqual(r.rc, 0, r.describe())
+        for token, what in ((self.op[:5] + "\r" + self.op[5:], "U+000D at character 6"),
+                            ("王", "U+738B at character 1")):
+            r = self.server.cli(["case", "list"], token=token)
+            self.assertEqual((r.rc, r.stderr),
+                             (2, "hotline: usage: --token/HOTLINE_TOKEN: a token has only visible "
+                                 f"ASCII characters, but this one has {what}\n"), r.describe())
+        p = subprocess.run([harness.HOTLINE, "--server", self.server.address, "case", "list"],
+                           env=clean_env(HOTLINE_TOKEN="王"), capture_output=True, text=True,
+                           timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--token/HOTLINE_TOKEN", p.stderr)
+
+    def test_a_bad_or_missing_token_is_refused_before_any_question(self):
+        before = self.cases()
+        for token_args in (["--token", self.op + "\r\x01"], []):
+            rc, shown = run_on_terminal(["--server", self.server.address] + token_args +
+                                        ["report"], answers="1\n1\n110105\n9\n")
+            self.assertEqual(rc, 2, shown)
+            self.assertTrue(shown.startswith("hotline: usage: --token/HOTLINE_TOKEN: "), shown)
+            self.assertEqual(shown.count("\n"), 1, "a question was asked: " + shown)
+        self.assertEqual(self.cases(), before)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -12,10 +12,13 @@ namespace {
 
 constexpr double kMaxTimeoutSeconds = 24 * 60 * 60;
 
-// The call may or may not have taken effect, and may succeed if tried again.
+// The call may or may not have taken effect, and may succeed if tried again. CANCELLED is
+// what a server stopping gracefully answers the calls still in flight (this client never
+// cancels a unary call itself).
 bool OutcomeUnknown(const grpc::Status& status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         status.error_code() == grpc::StatusCode::CANCELLED;
 }
 
 }  // namespace

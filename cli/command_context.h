@@ -57,7 +57,8 @@ class CommandContext {
   // Writes "hotline: usage: <detail>" to stderr; returns kExitUsage.
   int Usage(std::string_view detail);
   // Writes "hotline: <CODE>: <message>" to stderr; returns kExitUnreachable when the
-  // server could not be reached or did not answer in time, else kExitRpcFailed.
+  // server could not be reached, did not answer in time or stopped during the call, else
+  // kExitRpcFailed.
   int RpcFailed(const grpc::Status& status);
 
   // Sends a submission (a report or an inquiry, with request id `request_id`) with `send`.

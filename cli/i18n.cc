@@ -480,6 +480,14 @@ constexpr std::array kCatalogue = {
         "--token/HOTLINE_TOKEN: a token has only visible ASCII characters, but this one "
         "has {} at character {}",
         "--token/HOTLINE_TOKEN：令牌只能包含可见的 ASCII 字符，而此令牌含有 {}（第 {} 个字符）"),
+    HOTLINE_MSG(kOutputNotWritten,
+                "the answer could not be written to the output{}, so it is not shown",
+                "结果无法写入输出{}，因此未能显示"),
+    HOTLINE_MSG(
+        kOutputNotWrittenStored,
+        "{} is stored, but the answer could not be written to the output{}: the same "
+        "command with --request-id {} shows it again (never a second case)",
+        "{} 已保存，但结果无法写入输出{}：以 --request-id {} 重复该命令可再次显示（不会重复建案）"),
 };
 
 #undef HOTLINE_MSG

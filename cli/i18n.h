@@ -343,6 +343,8 @@ enum class Msg : int {
   kHelpTlsCa,
   kNoToken,
   kBadToken,
+  kOutputNotWritten,
+  kOutputNotWrittenStored,
   kCount,
 };
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -142,7 +143,7 @@ int Run(int argc, char** argv, const Ui& ui) {
     return kExitUsage;
   }
   CommandContext context(global, ui, isatty(STDIN_FILENO) == 1, std::cin, std::cout, std::cerr);
-  return action(context);
+  return context.Finish(action(context));
 }
 
 // gRPC's own log lines ("E1129 ... ssl_transport_security.cc ... Handshake failed") would
@@ -151,6 +152,9 @@ void SilenceGrpcLog(gpr_log_func_args* /*args*/) {}
 
 int Main(int argc, char** argv) {
   gpr_set_log_function(SilenceGrpcLog);
+  // A reader that went away is a failed write (CommandContext::Finish says what was lost,
+  // e.g. a stored report's case number), not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::optional<std::string_view> lang_flag = ScanLangFlag(argc, argv);
   const std::optional<Lang> lang = lang_flag ? ParseLang(*lang_flag) : std::nullopt;
   const Ui ui(DetectLang(lang, [](const char* name) { return std::getenv(name); }));

@@ -7,6 +7,7 @@ depends on the order of the tests.
 
 import os
 import pty
+import re
 import select
 import subprocess
 import termios
@@ -113,6 +114,49 @@ class CliInputTest(unittest.TestCase):
             self.assertTrue(shown.startswith("hotline: usage: --token/HOTLINE_TOKEN: "), shown)
             self.assertEqual(shown.count("\n"), 1, "a question was asked: " + shown)
         self.assertEqual(self.cases(), before)
+
+
+    # --- review finding 3: output that could not be written -------------------------------
+
+    def run_into(self, args, stdout):
+        return subprocess.run([harness.HOTLINE, "--server", self.server.address, "--token",
+                               self.op] + args, stdout=stdout, stderr=subprocess.PIPE,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL, env=clean_env())
+
+    def test_a_report_whose_answer_cannot_be_written_names_its_case_and_request_id(self):
+        for extra in (["--json"], []):
+            before = self.cases()
+            with open("/dev/full", "w", encoding="utf-8") as full:
+                p = self.run_into(["report"] + BEGGING_ARGS + extra, full)
+            self.assertEqual(p.returncode, 4, p.stderr)
+            m = re.fullmatch(r"hotline: (HL-\d{4}-\d{6}) is stored, but the answer could not be "
+                             r"written to the output \(No space left on device\): the same "
+                             r"command with --request-id (\S+) shows it again \(never a second "
+                             r"case\)\n", p.stderr)
+            self.assertIsNotNone(m, p.stderr)
+            self.assertEqual(self.cases(), before + 1)
+            again = self.server.cli(["report"] + BEGGING_ARGS + ["--request-id", m.group(2)],
+                                    token=self.op, json_output=True)
+            self.assertEqual(again.rc, 0, again.describe())
+            self.assertEqual(again.json()["caseNumber"], m.group(1))
+            self.assertEqual(self.cases(), before + 1)
+
+    def test_a_list_that_cannot_be_written_fails(self):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            p = self.run_into(["case", "list"], full)
+        self.assertEqual((p.returncode, p.stderr),
+                         (4, "hotline: the answer could not be written to the output (No space "
+                             "left on device), so it is not shown\n"))
+
+    def test_a_report_whose_reader_went_away_names_its_case(self):
+        p = subprocess.Popen([harness.HOTLINE, "--server", self.server.address, "--token",
+                              self.op, "report"] + BEGGING_ARGS, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=clean_env())
+        p.stdout.close()
+        err = p.stderr.read().decode()
+        self.assertEqual(p.wait(timeout=60), 4, err)
+        self.assertRegex(err, r"^hotline: HL-\d{4}-\d{6} is stored, but the answer could not be "
+                              r"written to the output \(Broken pipe\): .* --request-id \S+ ")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdint>
+#include <optional>
 
 #include "cli/report_flags.h"
 
@@ -27,7 +29,44 @@ uint32_t NextCodePoint(std::string_view text, size_t* at) {
   return code;
 }
 
+// Why `address` is not one CheckServer accepts, or nullopt.
+std::optional<Msg> ServerProblem(std::string_view address) {
+  if (address.empty()) return Msg::kServerEmpty;
+  for (const char c : address) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return Msg::kServerSpace;
+  }
+  if (address.starts_with("unix:")) {
+    return address.size() > 5 ? std::nullopt : std::optional<Msg>(Msg::kServerNoSocket);
+  }
+  if (address.find("://") != std::string_view::npos) return Msg::kServerScheme;
+  const size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return Msg::kServerNotHostPort;
+  const std::string_view host = address.substr(0, colon);
+  const std::string_view port = address.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return Msg::kServerIpv6;
+  } else if (host.find(':') != std::string_view::npos) {
+    return Msg::kServerIpv6;
+  } else if (host.find_first_of("/[]") != std::string_view::npos) {
+    return Msg::kServerNotHostPort;
+  }
+  int value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || port.front() == '+' || error != std::errc() ||
+      end != port.data() + port.size() || value < 1 || value > 65535) {
+    return Msg::kServerPort;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<std::string> CheckServer(std::string_view text, const Ui& ui) {
+  if (std::optional<Msg> problem = ServerProblem(text)) {
+    return Error{ui.Format(Msg::kBadServer, text, ui(*problem))};
+  }
+  return std::string(text);
+}
 
 Result<std::string> CheckToken(std::string_view text, const Ui& ui) {
   const std::string token = Trim(text);

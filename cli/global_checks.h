@@ -18,4 +18,10 @@ namespace hotline::cli {
 // character's position and code point, never the token.
 Result<std::string> CheckToken(std::string_view text, const Ui& ui);
 
+// `text` when it is an address to connect to: "host:port" or "[IPv6]:port" with a port of 1
+// to 65535, or "unix:PATH" (a server listening on a socket file). Fails, naming
+// --server/HOTLINE_SERVER, the address and the reason, on anything else (gRPC would wrap a
+// port over 65535 around, or look up " host" or "http://host" in the DNS).
+Result<std::string> CheckServer(std::string_view text, const Ui& ui);
+
 }  // namespace hotline::cli

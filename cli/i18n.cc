@@ -256,8 +256,9 @@ constexpr std::array kCatalogue = {
                 "重新开启已办结或已结案的案件并分派"),
     HOTLINE_MSG(kHelpCaseAccess, "List who read a case", "查看案件的查阅记录"),
 
-    HOTLINE_MSG(kHelpServer, "Server address host:port (else HOTLINE_SERVER, else {})",
-                "服务器地址 host:port（默认取 HOTLINE_SERVER，否则 {}）"),
+    HOTLINE_MSG(kHelpServer,
+                "Server address host:port, [IPv6]:port or unix:PATH (else HOTLINE_SERVER, else {})",
+                "服务器地址 host:port、[IPv6]:port 或 unix:路径（默认取 HOTLINE_SERVER，否则 {}）"),
     HOTLINE_MSG(kHelpToken, "Bearer token (else HOTLINE_TOKEN)",
                 "访问令牌（默认取 HOTLINE_TOKEN）"),
     HOTLINE_MSG(kHelpJson, "Print the response as JSON", "以 JSON 输出响应"),
@@ -488,6 +489,22 @@ constexpr std::array kCatalogue = {
         "{} is stored, but the answer could not be written to the output{}: the same "
         "command with --request-id {} shows it again (never a second case)",
         "{} 已保存，但结果无法写入输出{}：以 --request-id {} 重复该命令可再次显示（不会重复建案）"),
+    HOTLINE_MSG(kBadServer,
+                "--server/HOTLINE_SERVER: \"{}\": {} (host:port, [IPv6]:port or unix:PATH, e.g. "
+                "127.0.0.1:50051)",
+                "--server/HOTLINE_SERVER：“{}”：{}（应为 host:port、[IPv6]:port 或 unix:路径，例如 "
+                "127.0.0.1:50051）"),
+    HOTLINE_MSG(kServerEmpty, "no address given", "未提供地址"),
+    HOTLINE_MSG(kServerSpace, "an address has no spaces or control characters",
+                "地址不能包含空格或控制字符"),
+    HOTLINE_MSG(kServerNoSocket, "names no socket file", "未指定套接字文件"),
+    HOTLINE_MSG(kServerScheme, "give the address without a scheme such as http://",
+                "地址不带 http:// 等协议前缀"),
+    HOTLINE_MSG(kServerNotHostPort, "is not host:port", "不是 host:port 格式"),
+    HOTLINE_MSG(kServerIpv6, "an IPv6 address goes in brackets: [::1]:50051",
+                "IPv6 地址须放在方括号内：[::1]:50051"),
+    HOTLINE_MSG(kServerPort, "the port must be a number from 1 to 65535",
+                "端口必须是 1 到 65535 之间的数字"),
 };
 
 #undef HOTLINE_MSG

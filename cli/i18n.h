@@ -345,6 +345,14 @@ enum class Msg : int {
   kBadToken,
   kOutputNotWritten,
   kOutputNotWrittenStored,
+  kBadServer,
+  kServerEmpty,
+  kServerSpace,
+  kServerNoSocket,
+  kServerScheme,
+  kServerNotHostPort,
+  kServerIpv6,
+  kServerPort,
   kCount,
 };
 

@@ -138,6 +138,10 @@ int Run(int argc, char** argv, const Ui& ui) {
     return kExitUsage;
   }
   global.token = std::move(token).value();
+  if (Result<std::string> server = CheckServer(global.server, ui); !server.ok()) {
+    PrintUsageError(ui, server.error());
+    return kExitUsage;
+  }
   if (!action) {  // Unreachable: require_subcommand makes parsing choose a command.
     PrintUsageError(ui, "no command");
     return kExitUsage;

@@ -49,3 +49,57 @@ TEST_CASE("CheckToken refuses a missing token", "[global_checks]") {
 
 }  // namespace
 }  // namespace hotline::cli
+
+namespace hotline::cli {
+namespace {
+
+// Review finding: "--server 127.0.0.1:117836" connected to port 52300 (117836 - 65536), an
+// empty address failed as "UNKNOWN: Failed to create secure client channel", and " host:port"
+// or "http://host:port" were looked up in the DNS (exit 4: try again).
+TEST_CASE("CheckServer accepts host:port, [IPv6]:port and unix:PATH", "[global_checks]") {
+  for (const char* address :
+       {"127.0.0.1:50051", "localhost:1", "hotline.example.org:65535", "[::1]:50051",
+        "[fe80::1%eth0]:443", "unix:/run/hotline.sock", "unix:relative.sock"}) {
+    INFO(address);
+    Result<std::string> server = CheckServer(address, kEnglish);
+    REQUIRE(server.ok());
+    CHECK(server.value() == address);
+  }
+}
+
+TEST_CASE("CheckServer names the flag, the address and the reason", "[global_checks]") {
+  const struct {
+    const char* address;
+    const char* reason;
+  } cases[] = {
+      {"127.0.0.1:117836", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:99999", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:-1", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:+1", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:0", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:abc", "the port must be a number from 1 to 65535"},
+      {"127.0.0.1:", "the port must be a number from 1 to 65535"},
+      {"", "no address given"},
+      {" 127.0.0.1:50051", "an address has no spaces or control characters"},
+      {"127.0.0.1:50051\r", "an address has no spaces or control characters"},
+      {"http://127.0.0.1:50051", "give the address without a scheme such as http://"},
+      {"127.0.0.1", "is not host:port"},
+      {":50051", "is not host:port"},
+      {"host/path:50051", "is not host:port"},
+      {"::1:50051", "an IPv6 address goes in brackets: [::1]:50051"},
+      {"[::1:50051", "an IPv6 address goes in brackets: [::1]:50051"},
+      {"[]:50051", "an IPv6 address goes in brackets: [::1]:50051"},
+      {"unix:", "names no socket file"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.address);
+    Result<std::string> server = CheckServer(c.address, kEnglish);
+    REQUIRE_FALSE(server.ok());
+    CHECK(server.error() == std::string("--server/HOTLINE_SERVER: \"") + c.address +
+                                "\": " + c.reason +
+                                " (host:port, [IPv6]:port or unix:PATH, e.g. 127.0.0.1:50051)");
+  }
+}
+
+}  // namespace
+}  // namespace hotline::cli

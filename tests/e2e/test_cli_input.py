@@ -154,9 +154,39 @@ class CliInputTest(unittest.TestCase):
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=clean_env())
         p.stdout.close()
         err = p.stderr.read().decode()
+        p.stderr.close()
         self.assertEqual(p.wait(timeout=60), 4, err)
         self.assertRegex(err, r"^hotline: HL-\d{4}-\d{6} is stored, but the answer could not be "
                               r"written to the output \(Broken pipe\): .* --request-id \S+ ")
+
+
+    # --- review finding 4: server addresses gRPC misread ----------------------------------
+
+    def test_a_malformed_server_address_is_a_usage_error(self):
+        port = self.server.address.rsplit(":", 1)[1]
+        wrapped = f"127.0.0.1:{int(port) + 65536}"  # gRPC connected to `port` with this
+        for address, reason in ((wrapped, "the port must be a number from 1 to 65535"),
+                                ("127.0.0.1:-1", "the port must be a number from 1 to 65535"),
+                                ("127.0.0.1:abc", "the port must be a number from 1 to 65535"),
+                                ("", "no address given"),
+                                (" " + self.server.address,
+                                 "an address has no spaces or control characters"),
+                                ("http://" + self.server.address,
+                                 "give the address without a scheme such as http://")):
+            p = subprocess.run([harness.HOTLINE, "--server", address, "--token", self.op,
+                                "case", "list"], capture_output=True, text=True, timeout=30,
+                               env=clean_env(), stdin=subprocess.DEVNULL)
+            self.assertEqual((p.returncode, p.stderr),
+                             (2, f'hotline: usage: --server/HOTLINE_SERVER: "{address}": {reason} '
+                                 "(host:port, [IPv6]:port or unix:PATH, e.g. 127.0.0.1:50051)\n"))
+        p = subprocess.run([harness.HOTLINE, "case", "list"], capture_output=True, text=True,
+                           env=clean_env(HOTLINE_SERVER=wrapped, HOTLINE_TOKEN=self.op),
+                           timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--server/HOTLINE_SERVER", p.stderr)
+        ok = self.server.cli(["case", "list"], token=self.op,
+                             server="localhost:" + port)
+        self.assertEqual(ok.rc, 0, ok.describe())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include "cli/enum_labels.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/report_flags.h"
 #include "cli/table.h"
 #include "proto/utf8.h"
 
@@ -332,7 +333,7 @@ int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
   desk->set_id(o.desk_id);
   desk->set_name(o.name);
   desk->set_type(o.type);
-  desk->set_jurisdiction_code(o.jurisdiction);
+  desk->set_jurisdiction_code(NormalizeCode(o.jurisdiction));
   if (!o.ack_deadline.empty()) {
     std::optional<int64_t> seconds = ParseDurationSeconds(o.ack_deadline);
     if (!seconds || *seconds <= 0) {

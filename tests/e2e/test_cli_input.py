@@ -189,5 +189,39 @@ class CliInputTest(unittest.TestCase):
         self.assertEqual(ok.rc, 0, ok.describe())
 
 
+    # --- review finding 5: full-width digits ----------------------------------------------
+
+    def test_full_width_digits_are_read_in_flags_and_prompts(self):
+        wide = str.maketrans("0123456789", "０１２３４５６７８９")
+        args = ["report", "--category", "begging", "--urgency", "urgent", "--jurisdiction",
+                "110105".translate(wide), "--child-age", "9".translate(wide), "--narrative",
+                "E2E-INPUT: full-width digits", "--reporter-phone",
+                "13800000000".translate(wide)]
+        case = self.server.cli(args, token=self.op, json_output=True)
+        self.assertEqual(case.rc, 0, case.describe())
+        child = case.json()["report"]["children"][0]
+        self.assertEqual(child["jurisdictionCode"], "110105", case.stdout)
+        self.assertEqual(case.json()["report"]["reporter"]["phone"], "13800000000", case.stdout)
+
+        # On a terminal: categories 8 (begging), urgency 2 (urgent), jurisdiction, age, the
+        # narrative and the phone, every number typed in full-width digits.
+        answers = "\n".join(["８", "２", "１１０１０５", "９", "E2E-INPUT: typed on a terminal",
+                             "１３８００００００００"]) + "\n"
+        before = self.cases()
+        rc, shown = run_on_terminal(["--server", self.server.address, "--token", self.op,
+                                     "report", "--json"], answers=answers)
+        self.assertEqual(rc, 0, shown)
+        self.assertNotIn("not one of the choices", shown)
+        self.assertEqual(self.cases(), before + 1)
+        row = self.server.query("SELECT case_number FROM cases ORDER BY rowid DESC LIMIT 1")[0]
+        shown_case = self.server.cli(["case", "show", row[0]], token=self.op, json_output=True)
+        report = shown_case.json()["report"]
+        self.assertEqual(report["categories"], ["DISTRESS_CATEGORY_BEGGING"], shown_case.stdout)
+        self.assertEqual(report["urgency"], "URGENCY_URGENT")
+        self.assertEqual(report["children"][0]["jurisdictionCode"], "110105")
+        self.assertEqual(report["children"][0]["age"].get("minYears"), 9)
+        self.assertEqual(report["reporter"]["phone"], "13800000000")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -465,8 +465,9 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kHelpDeskType, "Desk type: community, police, school, center, medical, …",
                 "机构类型：community、police、school、center、medical 等"),
     HOTLINE_MSG(kHelpDeskJurisdiction, "Jurisdiction code the desk covers", "机构管辖区划代码"),
-    HOTLINE_MSG(kHelpAckDeadline, "Acknowledgement deadline (default: the table's)",
-                "签收时限（默认：路由表默认值）"),
+    HOTLINE_MSG(kHelpAckDeadline,
+                "Acknowledgement deadline (default: the desk's own, else the table's)",
+                "签收时限（默认：机构原有设定，否则为路由表默认值）"),
     HOTLINE_MSG(kHelpReplacement, "Desk that takes over the open hand-offs", "接手未结分派的机构"),
     HOTLINE_MSG(kHelpDraft, "Route against this draft table file instead of the one in force",
                 "按此草案路由表文件而非当前生效版本路由"),
@@ -505,6 +506,16 @@ constexpr std::array kCatalogue = {
                 "IPv6 地址须放在方括号内：[::1]:50051"),
     HOTLINE_MSG(kServerPort, "the port must be a number from 1 to 65535",
                 "端口必须是 1 到 65535 之间的数字"),
+    HOTLINE_MSG(kDeskDeadlineSet, "acknowledgement deadline of {}: {}", "{} 的签收时限：{}"),
+    HOTLINE_MSG(kDeskDeadlineKept,
+                "acknowledgement deadline of {}: {}, its own, kept (--ack-deadline changes it)",
+                "{} 的签收时限：{}，为其自身设定，保持不变（可用 --ack-deadline 修改）"),
+    HOTLINE_MSG(kDeskDeadlineDefault, "acknowledgement deadline of {}: the table default, {}",
+                "{} 的签收时限：路由表默认值 {}"),
+    HOTLINE_MSG(kDeskDeadlineUnreadable,
+                "--ack-deadline: the deadline of {} cannot be read from routing table version {}: "
+                "give it",
+                "--ack-deadline：无法读取 {} 在路由表版本 {} 中的签收时限，请指定"),
 };
 
 #undef HOTLINE_MSG

@@ -353,6 +353,10 @@ enum class Msg : int {
   kServerNotHostPort,
   kServerIpv6,
   kServerPort,
+  kDeskDeadlineSet,
+  kDeskDeadlineKept,
+  kDeskDeadlineDefault,
+  kDeskDeadlineUnreadable,
   kCount,
 };
 

@@ -223,5 +223,46 @@ class CliInputTest(unittest.TestCase):
         self.assertEqual(report["reporter"]["phone"], "13800000000")
 
 
+    # --- review finding 6: desks put without --ack-deadline -------------------------------
+
+    def desk_block(self, desk_id):
+        shown = self.server.cli(["rules", "show"], token=self.adm, json_output=True)
+        self.assertEqual(shown.rc, 0, shown.describe())
+        text = shown.json()["text"]
+        start = text.index(f'\nid = "{desk_id}"\n')  # not the header's commented example
+        end = text.find("[[", start)
+        return text[start:end if end >= 0 else len(text)]
+
+    def test_desks_put_without_ack_deadline_keeps_the_desks_own(self):
+        self.assertIn('ack_deadline = "30m"', self.desk_block("police-110105"))
+        put = self.server.cli(["desks", "put", "police-110105", "--name", "朝阳分局未保岗",
+                               "--type", "police", "--jurisdiction", "110105",
+                               "--comment", "rename"], token=self.adm)
+        self.assertEqual(put.rc, 0, put.describe())
+        self.assertIn("acknowledgement deadline of police-110105: 30m, its own, kept "
+                      "(--ack-deadline changes it)\n", put.stdout)
+        block = self.desk_block("police-110105")
+        self.assertIn("朝阳分局未保岗", block)
+        self.assertIn('ack_deadline = "30m"', block)
+
+        # A desk without its own deadline stays on the table default (not pinned to 4h).
+        community = "community-110101001001"
+        self.assertNotIn("ack_deadline", self.desk_block(community))
+        put = self.server.cli(["desks", "put", community, "--name", "多福巷社区", "--type",
+                               "community", "--jurisdiction", "110101001001", "--comment",
+                               "rename"], token=self.adm)
+        self.assertEqual(put.rc, 0, put.describe())
+        self.assertIn(f"acknowledgement deadline of {community}: the table default, 4h\n",
+                      put.stdout)
+        self.assertNotIn("ack_deadline", self.desk_block(community))
+
+        put = self.server.cli(["desks", "put", "police-110105", "--name", "朝阳分局未保岗",
+                               "--type", "police", "--jurisdiction", "110105", "--ack-deadline",
+                               "45m", "--comment", "faster"], token=self.adm)
+        self.assertEqual(put.rc, 0, put.describe())
+        self.assertIn("acknowledgement deadline of police-110105: 45m\n", put.stdout)
+        self.assertIn('ack_deadline = "45m"', self.desk_block("police-110105"))
+
+
 if __name__ == "__main__":
     unittest.main()

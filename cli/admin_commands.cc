@@ -463,7 +463,7 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
   CLI::App* show = AddSubcommand(rules, "show", ui(Msg::kHelpRulesShow), ui);
   show->add_option("version", o->version, ui(Msg::kHelpVersion))
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(VersionNumber(ui));
   show->callback(set(RunShow));
 
   CLI::App* versions = AddSubcommand(rules, "versions", ui(Msg::kHelpRulesVersions), ui);
@@ -477,7 +477,7 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
       ->check(VersionNumber(ui));
   diff->add_option("to", o->other_version, ui(Msg::kHelpVersionTo))
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(VersionNumber(ui));
   diff->callback(set(RunDiff));
 
   CLI::App* rollback = AddSubcommand(rules, "rollback", ui(Msg::kHelpRulesRollback), ui);

@@ -264,5 +264,20 @@ class CliInputTest(unittest.TestCase):
         self.assertIn('ack_deadline = "45m"', self.desk_block("police-110105"))
 
 
+    # --- review finding 7: version numbers ------------------------------------------------
+
+    def test_a_bad_version_number_is_a_plain_usage_error(self):
+        for args, name in ((["rules", "show", "-1"], "version"),
+                           (["rules", "show", "abc"], "version"),
+                           (["rules", "show", "0"], "version"),
+                           (["rules", "diff", "1", "abc"], "to"),
+                           (["rules", "diff", "1", "-1"], "to")):
+            r = self.server.cli(args, token=self.adm)
+            self.assertEqual((r.rc, r.stderr),
+                             (2, f"hotline: usage: {name}: must be a version number, 1 or more "
+                                 "(hotline rules versions lists them)\n"), r.describe())
+        self.assertEqual(self.server.cli(["rules", "show", "1"], token=self.adm).rc, 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/desk_deadline.h"
 #include "cli/enum_labels.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/report_flags.h"
 #include "cli/table.h"
 #include "proto/utf8.h"
 
@@ -276,28 +278,6 @@ int RunReplay(CommandContext& ctx, const AdminOptions& o) {
   return kExitOk;
 }
 
-// Durations as the routing table writes them.
-std::optional<int64_t> ParseDurationSeconds(const std::string& text) {
-  if (text.size() < 2) return std::nullopt;
-  int64_t n = 0;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9' || n > 100'000'000) return std::nullopt;
-    n = n * 10 + (text[i] - '0');
-  }
-  switch (text.back()) {
-    case 's':
-      return n;
-    case 'm':
-      return n * 60;
-    case 'h':
-      return n * 3600;
-    case 'd':
-      return n * 86400;
-    default:
-      return std::nullopt;
-  }
-}
-
 int RunDesksList(CommandContext& ctx) {
   const Ui& ui = ctx.ui();
   v1::ListDesksRequest request;
@@ -332,18 +312,46 @@ int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
   desk->set_id(o.desk_id);
   desk->set_name(o.name);
   desk->set_type(o.type);
-  desk->set_jurisdiction_code(o.jurisdiction);
+  desk->set_jurisdiction_code(NormalizeCode(o.jurisdiction));
+  std::string deadline_line;
+  std::optional<int64_t> expected;
   if (!o.ack_deadline.empty()) {
     std::optional<int64_t> seconds = ParseDurationSeconds(o.ack_deadline);
     if (!seconds || *seconds <= 0) {
       return ctx.Usage(ui.Format(Msg::kBadDuration, "--ack-deadline", o.ack_deadline));
     }
     desk->set_ack_deadline_seconds(*seconds);
+    deadline_line = ui.Format(Msg::kDeskDeadlineSet, o.desk_id, FormatDurationSeconds(*seconds));
+  } else {
+    // PutDesk reads 0 as "the table default": a desk that sets its own deadline keeps it only
+    // when it is sent again. The desk list gives the deadline in effect, not whether it is the
+    // desk's own, so it is read from the text of the version the change is based on.
+    v1::GetRoutingTableRequest get;
+    get.set_version(o.expected_version);
+    v1::RoutingTableVersion based_on;
+    Connection& c = ctx.connection();
+    const grpc::Status status =
+        c.Call(c.admin(), &v1::Admin::Stub::GetRoutingTable, get, &based_on, RetryPolicy{});
+    if (!status.ok()) return ctx.RpcFailed(status);
+    expected = based_on.version();
+    const std::optional<DeskDeadline> deadline = ReadDeskDeadline(based_on.text(), o.desk_id);
+    if (!deadline) {
+      return ctx.Usage(ui.Format(Msg::kDeskDeadlineUnreadable, o.desk_id, based_on.version()));
+    }
+    if (deadline->own_seconds) {
+      desk->set_ack_deadline_seconds(*deadline->own_seconds);
+      deadline_line = ui.Format(Msg::kDeskDeadlineKept, o.desk_id,
+                                FormatDurationSeconds(*deadline->own_seconds));
+    } else {
+      deadline_line = ui.Format(Msg::kDeskDeadlineDefault, o.desk_id,
+                                FormatDurationSeconds(deadline->default_seconds));
+    }
   }
   int code = kExitOk;
-  std::optional<int64_t> expected = o.expected_version > 0
-                                        ? std::optional<int64_t>(o.expected_version)
-                                        : CurrentVersion(ctx, &code);
+  if (!expected) {
+    expected = o.expected_version > 0 ? std::optional<int64_t>(o.expected_version)
+                                      : CurrentVersion(ctx, &code);
+  }
   if (!expected) return code;
   request.set_comment(o.comment);
   request.set_expected_version(*expected);
@@ -358,7 +366,7 @@ int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
     // The warnings name lines of the new version's text (hotline rules show N prints it).
     ctx.Print(DiagnosticLines(ui.Format(Msg::kTableOfVersion, response.version()),
                               response.warnings(), ui) +
-              VersionLine(response, *expected, ui));
+              VersionLine(response, *expected, ui) + deadline_line + "\n");
   }
   return kExitOk;
 }
@@ -455,7 +463,7 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
   CLI::App* show = AddSubcommand(rules, "show", ui(Msg::kHelpRulesShow), ui);
   show->add_option("version", o->version, ui(Msg::kHelpVersion))
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(VersionNumber(ui));
   show->callback(set(RunShow));
 
   CLI::App* versions = AddSubcommand(rules, "versions", ui(Msg::kHelpRulesVersions), ui);
@@ -469,7 +477,7 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
       ->check(VersionNumber(ui));
   diff->add_option("to", o->other_version, ui(Msg::kHelpVersionTo))
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(VersionNumber(ui));
   diff->callback(set(RunDiff));
 
   CLI::App* rollback = AddSubcommand(rules, "rollback", ui(Msg::kHelpRulesRollback), ui);

@@ -48,7 +48,7 @@ Result<v1::ListCasesRequest> BuildListRequest(const ListOptions& o, const Ui& ui
            "--category", o.category, ui, [&](v1::DistressCategory v) { r.set_category(v); }))) {
     return *e;
   }
-  r.set_jurisdiction_prefix(o.jurisdiction_prefix);
+  r.set_jurisdiction_prefix(NormalizeCode(o.jurisdiction_prefix));
   r.set_desk_id(o.desk_id);
   r.set_overdue(o.overdue);
   r.set_page_size(o.limit);

@@ -1,7 +1,9 @@
 #include "cli/command_context.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ostream>
 
 #include "cli/exit_codes.h"
@@ -12,10 +14,13 @@ namespace {
 
 constexpr double kMaxTimeoutSeconds = 24 * 60 * 60;
 
-// The call may or may not have taken effect, and may succeed if tried again.
+// The call may or may not have taken effect, and may succeed if tried again. CANCELLED is
+// what a server stopping gracefully answers the calls still in flight (this client never
+// cancels a unary call itself).
 bool OutcomeUnknown(const grpc::Status& status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         status.error_code() == grpc::StatusCode::CANCELLED;
 }
 
 }  // namespace
@@ -44,12 +49,34 @@ Connection& CommandContext::connection() {
   return *connection_;
 }
 
-void CommandContext::Print(std::string_view text) { out_ << text << std::flush; }
+void CommandContext::Print(std::string_view text) {
+  const bool failed_before = out_.fail();
+  errno = 0;
+  out_ << text << std::flush;
+  if (out_.fail() && !failed_before && errno != 0) output_error_ = std::strerror(errno);
+}
 
 bool CommandContext::output_failed() const { return out_.fail(); }
 
 void CommandContext::PrintJson(const google::protobuf::Message& message) {
-  out_ << ToJson(message) << '\n' << std::flush;
+  Print(ToJson(message) + "\n");
+}
+
+void CommandContext::NoteStored(std::string case_number, std::string request_id) {
+  stored_case_number_ = std::move(case_number);
+  stored_request_id_ = std::move(request_id);
+}
+
+int CommandContext::Finish(int code) {
+  if (code != kExitOk || output_failure_handled_) return code;
+  if (!out_.fail()) Print("");  // flushes what is still buffered
+  if (!out_.fail()) return code;
+  const std::string reason = output_error_.empty() ? "" : " (" + output_error_ + ")";
+  PrintError(stored_case_number_.empty()
+                 ? ui_.Format(Msg::kOutputNotWritten, reason)
+                 : ui_.Format(Msg::kOutputNotWrittenStored, stored_case_number_, reason,
+                              stored_request_id_));
+  return kExitUnreachable;
 }
 
 int CommandContext::Usage(std::string_view detail) {

@@ -54,10 +54,23 @@ class CommandContext {
   bool output_failed() const;
   // Writes `message` as one JSON document and a newline to stdout.
   void PrintJson(const google::protobuf::Message& message);
+  // Says that the output about to be printed reports case `case_number`, just stored with
+  // request id `request_id`: if it cannot be written, Finish names both, so the number the
+  // caller must be told is not lost.
+  void NoteStored(std::string case_number, std::string request_id);
+  // For a command that deals with a failed output itself (desk watch stops when nobody
+  // reads any more): Finish leaves its exit code as it is.
+  void set_output_failure_handled() { output_failure_handled_ = true; }
+  // The exit code of a command that returned `code`. When writing to stdout failed (a full
+  // disk, a closed pipe) and `code` says success, the answer never arrived: one line on
+  // stderr says so (with the stored case and request id, see NoteStored) and the code is
+  // kExitUnreachable, as for an answer lost on the way.
+  int Finish(int code);
   // Writes "hotline: usage: <detail>" to stderr; returns kExitUsage.
   int Usage(std::string_view detail);
   // Writes "hotline: <CODE>: <message>" to stderr; returns kExitUnreachable when the
-  // server could not be reached or did not answer in time, else kExitRpcFailed.
+  // server could not be reached, did not answer in time or stopped during the call, else
+  // kExitRpcFailed.
   int RpcFailed(const grpc::Status& status);
 
   // Sends a submission (a report or an inquiry, with request id `request_id`) with `send`.
@@ -78,6 +91,10 @@ class CommandContext {
   Ui ui_;
   bool interactive_;
   bool unknown_outcome_shown_ = false;  // SendSubmission printed the error and asked
+  std::string output_error_;            // strerror of the first failed write to stdout
+  std::string stored_case_number_;      // NoteStored
+  std::string stored_request_id_;
+  bool output_failure_handled_ = false;
   std::ostream& out_;
   std::ostream& err_;
   Prompter prompter_;

@@ -43,7 +43,7 @@ void AppendUnique(std::vector<T>& items, T item) {
 
 Result<int64_t> ParseAssignmentId(std::string_view name, std::string_view text, const Ui& ui) {
   const Error bad{ui.Format(Msg::kBadAssignmentId, name, text)};
-  std::string digits = Trim(text);
+  std::string digits = NarrowDigits(Trim(text));
   if (!digits.empty() && digits.front() == '#') digits.erase(0, 1);
   if (digits.empty() ||
       !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -106,7 +106,7 @@ std::vector<std::string> SplitDeskIds(const std::vector<std::string>& lists) {
 
 Result<int> ParseBoundedInt(std::string_view flag, std::string_view text, int min, int max,
                             const Ui& ui) {
-  const std::string trimmed = Trim(text);
+  const std::string trimmed = NarrowDigits(Trim(text));
   int value = 0;
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (trimmed.empty() || ec == std::errc::invalid_argument ||

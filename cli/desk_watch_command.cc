@@ -88,7 +88,10 @@ int RunWatch(CommandContext& ctx, const WatchOptions& o) {
       ctx.Print(WatchLine(r, ui) + "\n");
     }
     if (event) ++events;
-    if (ctx.output_failed()) return false;  // Nobody reads any more.
+    if (ctx.output_failed()) {  // Nobody reads any more: stop, exit 0 (`| head`).
+      ctx.set_output_failure_handled();
+      return false;
+    }
     return s.max_events == 0 || events < s.max_events;
   };
   hooks.on_reconnect = [&](const grpc::Status& status, std::chrono::milliseconds delay,

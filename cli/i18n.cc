@@ -256,8 +256,9 @@ constexpr std::array kCatalogue = {
                 "重新开启已办结或已结案的案件并分派"),
     HOTLINE_MSG(kHelpCaseAccess, "List who read a case", "查看案件的查阅记录"),
 
-    HOTLINE_MSG(kHelpServer, "Server address host:port (else HOTLINE_SERVER, else {})",
-                "服务器地址 host:port（默认取 HOTLINE_SERVER，否则 {}）"),
+    HOTLINE_MSG(kHelpServer,
+                "Server address host:port, [IPv6]:port or unix:PATH (else HOTLINE_SERVER, else {})",
+                "服务器地址 host:port、[IPv6]:port 或 unix:路径（默认取 HOTLINE_SERVER，否则 {}）"),
     HOTLINE_MSG(kHelpToken, "Bearer token (else HOTLINE_TOKEN)",
                 "访问令牌（默认取 HOTLINE_TOKEN）"),
     HOTLINE_MSG(kHelpJson, "Print the response as JSON", "以 JSON 输出响应"),
@@ -464,8 +465,9 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kHelpDeskType, "Desk type: community, police, school, center, medical, …",
                 "机构类型：community、police、school、center、medical 等"),
     HOTLINE_MSG(kHelpDeskJurisdiction, "Jurisdiction code the desk covers", "机构管辖区划代码"),
-    HOTLINE_MSG(kHelpAckDeadline, "Acknowledgement deadline (default: the table's)",
-                "签收时限（默认：路由表默认值）"),
+    HOTLINE_MSG(kHelpAckDeadline,
+                "Acknowledgement deadline (default: the desk's own, else the table's)",
+                "签收时限（默认：机构原有设定，否则为路由表默认值）"),
     HOTLINE_MSG(kHelpReplacement, "Desk that takes over the open hand-offs", "接手未结分派的机构"),
     HOTLINE_MSG(kHelpDraft, "Route against this draft table file instead of the one in force",
                 "按此草案路由表文件而非当前生效版本路由"),
@@ -473,6 +475,47 @@ constexpr std::array kCatalogue = {
                 "仅列出有分派超过签收时限的案件"),
     HOTLINE_MSG(kHelpTlsCa, "Connect with TLS, trusting this CA certificate (PEM)",
                 "使用 TLS 连接，信任此 CA 证书（PEM）"),
+    HOTLINE_MSG(kNoToken, "--token/HOTLINE_TOKEN: no token given; every command needs one",
+                "--token/HOTLINE_TOKEN：未提供令牌；每个命令都需要令牌"),
+    HOTLINE_MSG(
+        kBadToken,
+        "--token/HOTLINE_TOKEN: a token has only visible ASCII characters, but this one "
+        "has {} at character {}",
+        "--token/HOTLINE_TOKEN：令牌只能包含可见的 ASCII 字符，而此令牌含有 {}（第 {} 个字符）"),
+    HOTLINE_MSG(kOutputNotWritten,
+                "the answer could not be written to the output{}, so it is not shown",
+                "结果无法写入输出{}，因此未能显示"),
+    HOTLINE_MSG(
+        kOutputNotWrittenStored,
+        "{} is stored, but the answer could not be written to the output{}: the same "
+        "command with --request-id {} shows it again (never a second case)",
+        "{} 已保存，但结果无法写入输出{}：以 --request-id {} 重复该命令可再次显示（不会重复建案）"),
+    HOTLINE_MSG(kBadServer,
+                "--server/HOTLINE_SERVER: \"{}\": {} (host:port, [IPv6]:port or unix:PATH, e.g. "
+                "127.0.0.1:50051)",
+                "--server/HOTLINE_SERVER：“{}”：{}（应为 host:port、[IPv6]:port 或 unix:路径，例如 "
+                "127.0.0.1:50051）"),
+    HOTLINE_MSG(kServerEmpty, "no address given", "未提供地址"),
+    HOTLINE_MSG(kServerSpace, "an address has no spaces or control characters",
+                "地址不能包含空格或控制字符"),
+    HOTLINE_MSG(kServerNoSocket, "names no socket file", "未指定套接字文件"),
+    HOTLINE_MSG(kServerScheme, "give the address without a scheme such as http://",
+                "地址不带 http:// 等协议前缀"),
+    HOTLINE_MSG(kServerNotHostPort, "is not host:port", "不是 host:port 格式"),
+    HOTLINE_MSG(kServerIpv6, "an IPv6 address goes in brackets: [::1]:50051",
+                "IPv6 地址须放在方括号内：[::1]:50051"),
+    HOTLINE_MSG(kServerPort, "the port must be a number from 1 to 65535",
+                "端口必须是 1 到 65535 之间的数字"),
+    HOTLINE_MSG(kDeskDeadlineSet, "acknowledgement deadline of {}: {}", "{} 的签收时限：{}"),
+    HOTLINE_MSG(kDeskDeadlineKept,
+                "acknowledgement deadline of {}: {}, its own, kept (--ack-deadline changes it)",
+                "{} 的签收时限：{}，为其自身设定，保持不变（可用 --ack-deadline 修改）"),
+    HOTLINE_MSG(kDeskDeadlineDefault, "acknowledgement deadline of {}: the table default, {}",
+                "{} 的签收时限：路由表默认值 {}"),
+    HOTLINE_MSG(kDeskDeadlineUnreadable,
+                "--ack-deadline: the deadline of {} cannot be read from routing table version {}: "
+                "give it",
+                "--ack-deadline：无法读取 {} 在路由表版本 {} 中的签收时限，请指定"),
 };
 
 #undef HOTLINE_MSG

@@ -61,6 +61,7 @@ int RunInquiry(CommandContext& ctx, InquiryOptions options) {
                            &response, RetryPolicy{});
   });
   if (!status.ok()) return ctx.SubmissionFailed(status, request.request_id());
+  ctx.NoteStored(response.case_number(), request.request_id());
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {

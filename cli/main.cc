@@ -5,17 +5,20 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "cli/command_context.h"
 #include "cli/commands.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
+#include "cli/global_checks.h"
 #include "cli/output.h"
 #include "proto/utf8.h"
 
@@ -128,12 +131,23 @@ int Run(int argc, char** argv, const Ui& ui) {
     PrintUsageError(ui, ui.Format(Msg::kBadTlsCa, global.tls_ca));
     return kExitUsage;
   }
+  // Before the command runs: `hotline report` would otherwise ask every question first.
+  Result<std::string> token = CheckToken(global.token, ui);
+  if (!token.ok()) {
+    PrintUsageError(ui, token.error());
+    return kExitUsage;
+  }
+  global.token = std::move(token).value();
+  if (Result<std::string> server = CheckServer(global.server, ui); !server.ok()) {
+    PrintUsageError(ui, server.error());
+    return kExitUsage;
+  }
   if (!action) {  // Unreachable: require_subcommand makes parsing choose a command.
     PrintUsageError(ui, "no command");
     return kExitUsage;
   }
   CommandContext context(global, ui, isatty(STDIN_FILENO) == 1, std::cin, std::cout, std::cerr);
-  return action(context);
+  return context.Finish(action(context));
 }
 
 // gRPC's own log lines ("E1129 ... ssl_transport_security.cc ... Handshake failed") would
@@ -142,6 +156,9 @@ void SilenceGrpcLog(gpr_log_func_args* /*args*/) {}
 
 int Main(int argc, char** argv) {
   gpr_set_log_function(SilenceGrpcLog);
+  // A reader that went away is a failed write (CommandContext::Finish says what was lost,
+  // e.g. a stored report's case number), not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::optional<std::string_view> lang_flag = ScanLangFlag(argc, argv);
   const std::optional<Lang> lang = lang_flag ? ParseLang(*lang_flag) : std::nullopt;
   const Ui ui(DetectLang(lang, [](const char* name) { return std::getenv(name); }));

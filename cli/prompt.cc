@@ -11,7 +11,7 @@ namespace hotline::cli {
 namespace {
 
 std::string Normalize(std::string_view text) {
-  std::string out = Trim(text);
+  std::string out = NarrowDigits(Trim(text));
   for (char& c : out) {
     c = c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }

@@ -47,6 +47,7 @@ int RunReport(CommandContext& ctx, const ReportOptions& options) {
       return ctx.Usage(ui(Msg::kInputEnded));
     }
   }
+  ctx.NoteStored(response.case_number(), request.request_id());
   if (ctx.json()) {
     ctx.PrintJson(response);
   } else {

@@ -66,7 +66,7 @@ bool AnyChildFlag(const ReportFlags& f) {
 
 // Fills `child` from the --child-* flags.
 std::optional<Error> ChildFromFlags(const ReportFlags& f, const Ui& ui, v1::Child* child) {
-  child->set_jurisdiction_code(f.jurisdiction);
+  child->set_jurisdiction_code(NormalizeCode(f.jurisdiction));
   child->set_name(f.child_name);
   child->set_address(f.child_address);
   child->set_school(f.child_school);
@@ -97,24 +97,47 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-std::string NormalizePhone(std::string_view text) {
+std::string NarrowDigits(std::string_view text) {
+  // U+FF10..U+FF19 are "\xEF\xBC\x90".."\xEF\xBC\x99" in UTF-8.
   std::string out;
-  const std::string trimmed = Trim(text);
-  for (size_t i = 0; i < trimmed.size(); ++i) {
-    const char c = trimmed[i];
-    if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') continue;
-    if (trimmed.compare(i, 3, "\u3000") == 0) {  // ideographic space
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i + 2 < text.size() && text[i] == '\xEF' && text[i + 1] == '\xBC' &&
+        text[i + 2] >= '\x90' && text[i + 2] <= '\x99') {
+      out += static_cast<char>('0' + (text[i + 2] - '\x90'));
       i += 2;
       continue;
     }
-    out += c;
+    out += text[i];
+  }
+  return out;
+}
+
+std::string NormalizeCode(std::string_view text) { return NarrowDigits(Trim(text)); }
+
+std::string NormalizePhone(std::string_view text) {
+  std::string out;
+  const std::string trimmed = NarrowDigits(Trim(text));
+  for (size_t i = 0; i < trimmed.size(); ++i) {
+    const char c = trimmed[i];
+    if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') continue;
+    // The ideographic space and the full-width forms of the separators above.
+    bool wide_separator = false;
+    for (std::string_view wide : {"\u3000", "\uFF0D", "\uFF0E", "\uFF08", "\uFF09"}) {
+      if (trimmed.compare(i, wide.size(), wide) == 0) {
+        i += wide.size() - 1;
+        wide_separator = true;
+        break;
+      }
+    }
+    if (!wide_separator) out += c;
   }
   return out;
 }
 
 std::vector<std::string> SplitList(std::string_view input) {
-  // Chinese input methods type "，" or "、" for a comma.
-  std::string text(input);
+  // Chinese input methods type "，" or "、" for a comma, and full-width digits.
+  std::string text = NarrowDigits(input);
   for (std::string_view wide : {"，", "、"}) {
     for (size_t at = text.find(wide); at != std::string::npos; at = text.find(wide, at)) {
       text.replace(at, wide.size(), ",");
@@ -145,7 +168,10 @@ Result<int> ParseEnumValue(const google::protobuf::EnumDescriptor* type, std::st
 
 Result<std::optional<v1::AgeRange>> ParseAge(std::string_view flag, std::string_view text,
                                              const Ui& ui) {
-  const std::string trimmed = Trim(text);
+  std::string trimmed = NarrowDigits(Trim(text));
+  if (const size_t wide_dash = trimmed.find("\uFF0D"); wide_dash != std::string::npos) {
+    trimmed.replace(wide_dash, 3, "-");
+  }
   if (Lower(trimmed) == "unknown") return std::optional<v1::AgeRange>();
   const Error bad{ui.Format(Msg::kBadAge, flag, text)};
   const size_t dash = trimmed.find('-');
@@ -220,7 +246,7 @@ Result<v1::Child> ParseChildSpec(std::string_view spec, const Ui& ui, bool* age_
       if (!sex.ok()) return Error{sex.error()};
       child.set_sex(sex.value());
     } else if (key == "jurisdiction" || key == "jurisdiction_code") {
-      child.set_jurisdiction_code(value);
+      child.set_jurisdiction_code(NormalizeCode(value));
     } else if (key == "address") {
       child.set_address(value);
     } else if (key == "school") {

@@ -88,6 +88,10 @@ Result<v1::Child> ParseChildSpec(std::string_view spec, const Ui& ui, bool* age_
 // A --guardian spec (keys: GuardianKeys()).
 Result<v1::Guardian> ParseGuardianSpec(std::string_view spec, const Ui& ui);
 
+// A jurisdiction code as typed: trimmed, full-width digits read as ASCII ones (the server
+// checks the code).
+std::string NormalizeCode(std::string_view text);
+
 // The value of `type` named by `text` (short name, case-insensitive, or full name). Fails on
 // an unknown name and on the *_UNSPECIFIED value, listing the valid short names.
 Result<int> ParseEnumValue(const google::protobuf::EnumDescriptor* type, std::string_view flag,
@@ -103,15 +107,22 @@ Result<E> ParseEnumFlag(std::string_view flag, std::string_view text, const Ui& 
 // The valid short names of `type`, joined with ", ".
 std::string EnumChoices(const google::protobuf::EnumDescriptor* type);
 
-// "a, b,,c " -> {"a","b","c"}; "，" and "、" also separate.
+// "a, b,,c " -> {"a","b","c"}; "，" and "、" also separate, and full-width digits are read
+// as ASCII ones (NarrowDigits).
 std::vector<std::string> SplitList(std::string_view text);
+
+// `text` with the full-width digits "０".."９" (U+FF10..U+FF19, what Chinese input methods
+// type by default) replaced by "0".."9". Every number, code, phone and choice the CLI reads
+// goes through it; free text (names, narratives) does not.
+std::string NarrowDigits(std::string_view text);
 
 // `text` without leading and trailing whitespace.
 std::string Trim(std::string_view text);
 
 // A phone number as people write it, "010-6500 1234", "(010) 65001234" or "138 0000 0000",
-// without the spaces (also U+3000), dashes, dots and brackets between its digits. Only that
-// spelling is changed: the server checks what is left.
+// without the spaces (also U+3000), dashes, dots and brackets between its digits (also their
+// full-width forms "－", "．", "（", "）"), and with full-width digits read as ASCII ones.
+// Only that spelling is changed: the server checks what is left.
 std::string NormalizePhone(std::string_view text);
 
 }  // namespace hotline::cli

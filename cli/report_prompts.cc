@@ -34,7 +34,7 @@ bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui
     if (child->jurisdiction_code().empty()) {
       auto code = prompter.AskLine(ui.Format(Msg::kPromptJurisdiction, number));
       if (!code) return false;
-      child->set_jurisdiction_code(*code);
+      child->set_jurisdiction_code(NormalizeCode(*code));
     }
     if (!draft.age_given[static_cast<size_t>(i)]) {
       auto answer = prompter.AskLine(ui.Format(Msg::kPromptAge, number), [&](const std::string& a) {

@@ -11,7 +11,12 @@ const Ui kChinese(Lang::kChinese);
 
 TEST_CASE("ParseAssignmentId reads positive ids, with or without '#'", "[desk_flags]") {
   for (const auto& [text, id] : std::vector<std::pair<const char*, int64_t>>{
-           {"42", 42}, {"#42", 42}, {" 7 ", 7}, {"9223372036854775807", INT64_MAX}}) {
+           {"42", 42},
+           {"#42", 42},
+           {" 7 ", 7},
+           {"9223372036854775807", INT64_MAX},
+           {"４２", 42},
+           {"#４２", 42}}) {  // full-width digits, as Chinese input methods type
     INFO(text);
     Result<int64_t> r = ParseAssignmentId("ID", text, kEnglish);
     REQUIRE(r.ok());

@@ -34,6 +34,18 @@ TEST_CASE("AskChoice accepts names in any case and numbers", "[prompt]") {
   CHECK(prompter.AskChoice("Urgency", choices) == std::optional<std::string>("routine"));
 }
 
+// Review finding: "８" (a full-width digit, what Chinese input methods type) was no choice.
+TEST_CASE("AskChoice and AskChoices read full-width digits", "[prompt]") {
+  const std::vector<std::string> choices = {"immediate_danger", "urgent", "routine"};
+  std::istringstream in("２\n３，１\n");
+  std::ostringstream out;
+  Prompter prompter(in, out, kEnglish);
+  CHECK(prompter.AskChoice("Urgency", choices) == std::optional<std::string>("urgent"));
+  CHECK(prompter.AskChoices("Urgencies", choices) ==
+        std::optional<std::vector<std::string>>({"routine", "immediate_danger"}));
+  CHECK(out.str().find("not one of") == std::string::npos);
+}
+
 TEST_CASE("AskChoices reads a list without duplicates", "[prompt]") {
   const std::vector<std::string> choices = {"neglect", "begging", "vagrancy"};
   std::istringstream in("begging, 9\nbegging，vagrancy, begging\n");

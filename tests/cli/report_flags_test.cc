@@ -223,3 +223,47 @@ TEST_CASE("BuildReport reports the first bad flag", "[report_flags]") {
 
 }  // namespace
 }  // namespace hotline::cli
+
+namespace hotline::cli {
+namespace {
+
+// Review finding: Chinese input methods type full-width digits by default; a choice "８", an
+// age "９", a phone "１３８００００００００" and a jurisdiction "１１０１０５" were refused.
+TEST_CASE("Full-width digits are read as ASCII digits", "[report_flags]") {
+  CHECK(NarrowDigits("０１２３４５６７８９") == "0123456789");
+  CHECK(NarrowDigits("HL-２０２６-１") == "HL-2026-1");
+  CHECK(NarrowDigits("王小红９岁") == "王小红9岁");  // other characters stay
+  CHECK(NarrowDigits("\xEF\xBC\x8F\xEF\xBC\x9A") == "\xEF\xBC\x8F\xEF\xBC\x9A");  // ／：
+  CHECK(NarrowDigits("\xEF\xBC") == "\xEF\xBC");  // a cut-off sequence is left alone
+
+  Result<std::optional<v1::AgeRange>> age = ParseAge("--child-age", "９", kEnglish);
+  REQUIRE(age.ok());
+  CHECK(age.value()->min_years() == 9);
+  for (const char* text : {"６-８", "６－８"}) {  // the full-width dash too
+    Result<std::optional<v1::AgeRange>> range = ParseAge("--child-age", text, kEnglish);
+    REQUIRE(range.ok());
+    CHECK(range.value()->max_years() == 8);
+  }
+
+  CHECK(NormalizePhone("１３８００００００００") == "13800000000");
+  CHECK(NormalizePhone("（０１０）６５００－１２３４") == "01065001234");
+  CHECK(NormalizeCode(" １１０１０５ ") == "110105");
+  CHECK(SplitList("１，３") == std::vector<std::string>{"1", "3"});
+
+  ReportFlags flags;
+  flags.jurisdiction = "１１０１０５";
+  flags.child_age = "９";
+  flags.reporter_phone = "１３８００００００００";
+  flags.children = {"age=１２;jurisdiction=１１０１０５００１"};
+  Result<ReportDraft> draft = BuildReport(flags, kEnglish);
+  REQUIRE(draft.ok());
+  const v1::Report& report = draft.value().report;
+  CHECK(report.children(0).jurisdiction_code() == "110105");
+  CHECK(report.children(0).age().min_years() == 9);
+  CHECK(report.children(1).jurisdiction_code() == "110105001");
+  CHECK(report.children(1).age().min_years() == 12);
+  CHECK(report.reporter().phone() == "13800000000");
+}
+
+}  // namespace
+}  // namespace hotline::cli

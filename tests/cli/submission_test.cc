@@ -34,6 +34,8 @@ struct Answers {
 
 const grpc::Status kUnavailable(grpc::StatusCode::UNAVAILABLE, "failed to connect");
 const grpc::Status kTimedOut(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded");
+// What a server stopping gracefully answers a call still in flight.
+const grpc::Status kStopped(grpc::StatusCode::CANCELLED, "CANCELLED");
 const grpc::Status kRefused(grpc::StatusCode::INVALID_ARGUMENT, "report.urgency: is required");
 
 TEST_CASE("On a terminal an unanswered submission is sent again when the operator says yes",
@@ -77,6 +79,32 @@ TEST_CASE("A script gets one line with the error and how to resend", "[submissio
   CHECK(t.err.str() ==
         "hotline: UNAVAILABLE: failed to connect; it is not known to be stored: to send it again "
         "safely, repeat the command with --request-id req-42\n");
+}
+
+// Review finding: a report in flight when the server stopped gracefully was said to be
+// refused (exit 1), with no request id to send it again with and no question.
+TEST_CASE("A call cut short by a server stopping is an unknown outcome, not a refusal",
+          "[submission]") {
+  SECTION("on a terminal the operator is asked") {
+    Terminal t("yes\n");
+    Answers send{{kStopped, grpc::Status::OK}};
+    CHECK(t.ctx.SendSubmission([&] { return send(); }).ok());
+    CHECK(send.calls == 2);
+    CHECK_THAT(t.err.str(), Catch::Contains("Send it again"));
+  }
+  SECTION("a script is told the request id") {
+    Terminal t("", /*interactive=*/false);
+    Answers send{{kStopped}};
+    const grpc::Status status = t.ctx.SendSubmission([&] { return send(); });
+    CHECK(t.ctx.SubmissionFailed(status, "req-7") == kExitUnreachable);
+    CHECK(t.err.str() ==
+          "hotline: CANCELLED: CANCELLED; it is not known to be stored: to send it again safely, "
+          "repeat the command with --request-id req-7\n");
+  }
+  SECTION("any other call exits 4") {
+    Terminal t("");
+    CHECK(t.ctx.RpcFailed(kStopped) == kExitUnreachable);
+  }
 }
 
 TEST_CASE("A refusal is not asked about, and a script is never asked", "[submission]") {

@@ -5,13 +5,14 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/desk_deadline.h"
+#include "cli/durations.h"
 #include "cli/enum_labels.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
@@ -324,27 +325,23 @@ int RunDesksPut(CommandContext& ctx, const AdminOptions& o) {
     deadline_line = ui.Format(Msg::kDeskDeadlineSet, o.desk_id, FormatDurationSeconds(*seconds));
   } else {
     // PutDesk reads 0 as "the table default": a desk that sets its own deadline keeps it only
-    // when it is sent again. The desk list gives the deadline in effect, not whether it is the
-    // desk's own, so it is read from the text of the version the change is based on.
-    v1::GetRoutingTableRequest get;
-    get.set_version(o.expected_version);
-    v1::RoutingTableVersion based_on;
+    // when it is sent again. The desk list says which desks have their own, and its version
+    // is the one the change is based on.
+    v1::ListDesksResponse desks;
     Connection& c = ctx.connection();
-    const grpc::Status status =
-        c.Call(c.admin(), &v1::Admin::Stub::GetRoutingTable, get, &based_on, RetryPolicy{});
+    const grpc::Status status = c.Call(c.admin(), &v1::Admin::Stub::ListDesks,
+                                       v1::ListDesksRequest(), &desks, RetryPolicy{});
     if (!status.ok()) return ctx.RpcFailed(status);
-    expected = based_on.version();
-    const std::optional<DeskDeadline> deadline = ReadDeskDeadline(based_on.text(), o.desk_id);
-    if (!deadline) {
-      return ctx.Usage(ui.Format(Msg::kDeskDeadlineUnreadable, o.desk_id, based_on.version()));
-    }
-    if (deadline->own_seconds) {
-      desk->set_ack_deadline_seconds(*deadline->own_seconds);
+    if (o.expected_version <= 0) expected = desks.table_version();
+    const auto it = std::find_if(desks.desks().begin(), desks.desks().end(),
+                                 [&](const v1::DeskInfo& d) { return d.id() == o.desk_id; });
+    if (it != desks.desks().end() && !it->ack_deadline_is_table_default()) {
+      desk->set_ack_deadline_seconds(it->ack_deadline_seconds());
       deadline_line = ui.Format(Msg::kDeskDeadlineKept, o.desk_id,
-                                FormatDurationSeconds(*deadline->own_seconds));
+                                FormatDurationSeconds(it->ack_deadline_seconds()));
     } else {
       deadline_line = ui.Format(Msg::kDeskDeadlineDefault, o.desk_id,
-                                FormatDurationSeconds(deadline->default_seconds));
+                                FormatDurationSeconds(desks.default_ack_deadline_seconds()));
     }
   }
   int code = kExitOk;

@@ -512,10 +512,6 @@ constexpr std::array kCatalogue = {
                 "{} 的签收时限：{}，为其自身设定，保持不变（可用 --ack-deadline 修改）"),
     HOTLINE_MSG(kDeskDeadlineDefault, "acknowledgement deadline of {}: the table default, {}",
                 "{} 的签收时限：路由表默认值 {}"),
-    HOTLINE_MSG(kDeskDeadlineUnreadable,
-                "--ack-deadline: the deadline of {} cannot be read from routing table version {}: "
-                "give it",
-                "--ack-deadline：无法读取 {} 在路由表版本 {} 中的签收时限，请指定"),
 };
 
 #undef HOTLINE_MSG

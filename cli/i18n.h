@@ -356,7 +356,6 @@ enum class Msg : int {
   kDeskDeadlineSet,
   kDeskDeadlineKept,
   kDeskDeadlineDefault,
-  kDeskDeadlineUnreadable,
   kCount,
 };
 

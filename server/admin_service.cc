@@ -357,6 +357,7 @@ grpc::ServerUnaryReactor* AdminService::ListDesks(grpc::CallbackServerContext* c
   auto open = deps_.store->CountOpenAssignments();
   if (!open.ok()) return FinishCall(context, kRpc, name, "", open.status());
   response->set_table_version(active.version);
+  response->set_default_ack_deadline_seconds(active.table->default_ack_deadline.count());
   for (const router::Desk& d : active.table->desks) {
     v1::DeskInfo* info = response->add_desks();
     info->set_id(d.id);
@@ -364,6 +365,7 @@ grpc::ServerUnaryReactor* AdminService::ListDesks(grpc::CallbackServerContext* c
     info->set_type(d.type);
     info->set_jurisdiction_code(d.jurisdiction);
     info->set_ack_deadline_seconds(d.ack_deadline.value_or(active.table->default_ack_deadline).count());
+    info->set_ack_deadline_is_table_default(!d.ack_deadline.has_value());
     auto it = open->find(d.id);
     info->set_open_assignments(it == open->end() ? 0 : it->second);
   }

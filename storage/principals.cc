@@ -42,6 +42,10 @@ absl::Status ValidatePrincipal(std::string_view role, std::string_view name,
   if (chars < 1 || chars > kMaxNameChars || HasControl(name)) {
     return absl::InvalidArgumentError("name must be 1-100 characters without control characters");
   }
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  if (space(name.front()) || space(name.back())) {
+    return absl::InvalidArgumentError("name must not begin or end with a space");
+  }
   if (role == "agency") {
     if (desks.empty()) return absl::InvalidArgumentError("an agency token needs at least one desk");
     for (const std::string& d : desks) {
@@ -67,6 +71,31 @@ absl::StatusOr<std::string> Store::IssueToken(std::string_view role, std::string
   const Clock* clock = impl_->clock;
   absl::StatusOr<bool> written =
       impl_->Write<bool>([&, clock](WriteContext& ctx) -> absl::StatusOr<bool> {
+        // A name is one identity in the audit trail: it keeps its role, and a name that
+        // differs from another only in letter case would read as the same actor.
+        absl::StatusOr<sqlite::Statement> same = ctx.db.Prepare(
+            "SELECT name, role FROM tokens WHERE lower(name) = lower(?1) AND (name != ?1 OR "
+            "role != ?2) LIMIT 1");
+        if (!same.ok()) return same.status();
+        same->BindText(1, name).BindText(2, role);
+        absl::StatusOr<bool> clash = same->Step();
+        if (!clash.ok()) return clash.status();
+        if (*clash) {
+          const std::string other = same->Text(0);
+          const std::string other_role = same->Text(1);
+          const std::string a_role = Concat(
+              std::string_view("aeiou").find(other_role.front()) == std::string_view::npos ? "a "
+                                                                                           : "an ",
+              other_role);
+          if (other != name) {
+            return absl::FailedPreconditionError(
+                Concat("name \"", name, "\" differs only in letter case from \"", other, "\", ",
+                       a_role, ": choose a name that reads differently"));
+          }
+          return absl::FailedPreconditionError(
+              Concat("name \"", name, "\" belongs to ", a_role,
+                     " (a name keeps one role in the audit trail): choose another name"));
+        }
         const int64_t now = clock->NowMillis();
         absl::StatusOr<sqlite::Statement> stmt = ctx.db.Prepare(
             "INSERT INTO tokens (name, role, desks, token_hash, created_ms) "

@@ -103,6 +103,36 @@ TEST_CASE("IssueToken validates role, name and desks") {
   CHECK(*store->CountEvents() == 2);
 }
 
+// A reviewer issued an agency token named like an existing operator, and operator tokens
+// named "OP1", " op1" and "op1 ": the audit trail's actors became ambiguous.
+TEST_CASE("IssueToken keeps one role per name, and names apart by more than case or spaces") {
+  auto store = testing::OpenStore(":memory:", nullptr);
+  REQUIRE(store->IssueToken("operator", "op1", {}, "adm").ok());
+  REQUIRE(store->IssueToken("operator", "op1", {}, "adm").ok());  // a second token of op1
+  const int64_t events = *store->CountEvents();
+  const auto refused = [&](std::string_view role, std::string_view name,
+                           std::vector<std::string> desks) {
+    absl::StatusOr<std::string> t = store->IssueToken(role, name, desks, "adm");
+    REQUIRE_FALSE(t.ok());
+    return std::string(t.status().message());
+  };
+  CHECK(refused("agency", "op1", {"police-110105"}) ==
+        "name \"op1\" belongs to an operator (a name keeps one role in the audit trail): choose "
+        "another name");
+  CHECK(refused("operator", "OP1", {}) ==
+        "name \"OP1\" differs only in letter case from \"op1\", an operator: choose a name that "
+        "reads differently");
+  CHECK(refused("operator", " op1", {}) == "name must not begin or end with a space");
+  CHECK(refused("operator", "op1 ", {}) == "name must not begin or end with a space");
+  CHECK(*store->CountEvents() == events);
+  // Revoked tokens still hold their name: the trail keeps their actions under it.
+  REQUIRE(store->RevokeTokens("op1", "adm").ok());
+  CHECK(refused("supervisor", "op1", {}) ==
+        "name \"op1\" belongs to an operator (a name keeps one role in the audit trail): choose "
+        "another name");
+  CHECK(store->IssueToken("operator", "op2", {}, "adm").ok());
+}
+
 TEST_CASE("Only the token's SHA-256 is stored, and the event never carries the token") {
   TempDb db;
   std::string token;

@@ -28,7 +28,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
   toml::table root;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return absl::NotFoundError(fmt::format("{}: cannot read: no such file", path));
+    return absl::NotFoundError(fmt::format(
+        "{}: cannot read: {}", path,
+        std::filesystem::is_directory(path, ec) ? "it is a directory" : "no such file"));
   }
   std::string text;
   {

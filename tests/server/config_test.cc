@@ -211,6 +211,14 @@ TEST_CASE("a missing file is refused naming the path", "[config]") {
   CHECK(std::string(config.status().message()).rfind(path + ":", 0) == 0);
 }
 
+TEST_CASE("a directory given as the config is named as one", "[config]") {
+  TempDir dir;
+  auto config = LoadServerConfig(dir.path().string());
+  REQUIRE_FALSE(config.ok());
+  CHECK(std::string(config.status().message()) ==
+        dir.path().string() + ": cannot read: it is a directory");
+}
+
 // toml::parse_file reports a missing file as a parse error at line 0; the loader checks first.
 TEST_CASE("a missing file is NOT_FOUND and not a syntax error at line 0", "[config]") {
   TempDir dir;

@@ -279,5 +279,27 @@ class CliInputTest(unittest.TestCase):
         self.assertEqual(self.server.cli(["rules", "show", "1"], token=self.adm).rc, 0)
 
 
+    # --- review finding 8: Chinese prompts offered English names only ---------------------
+
+    def test_chinese_prompts_list_and_accept_the_chinese_names(self):
+        # 乞讨 (begging) and 紧急 (urgent) are what the Chinese UI shows for those values.
+        answers = "\n".join(["乞讨，neglect", "紧急", "110105", "9", "E2E-INPUT: 中文界面",
+                             "13800000000"]) + "\n"
+        before = self.cases()
+        rc, shown = run_on_terminal(["--server", self.server.address, "--token", self.op,
+                                     "--lang", "zh", "report", "--json"], answers=answers)
+        self.assertEqual(rc, 0, shown)
+        self.assertIn("可选：1 忽视, 2 遗弃, 3 虐待", shown)
+        self.assertIn("可选：1 紧急危险, 2 紧急, 3 一般", shown)
+        self.assertNotIn("不在可选项中", shown)
+        self.assertEqual(self.cases(), before + 1)
+        row = self.server.query("SELECT case_number FROM cases ORDER BY rowid DESC LIMIT 1")[0]
+        report = self.server.cli(["case", "show", row[0]], token=self.op,
+                                 json_output=True).json()["report"]
+        self.assertEqual(report["categories"],
+                         ["DISTRESS_CATEGORY_BEGGING", "DISTRESS_CATEGORY_NEGLECT"])
+        self.assertEqual(report["urgency"], "URGENCY_URGENT")
+
+
 if __name__ == "__main__":
     unittest.main()

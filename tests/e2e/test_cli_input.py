@@ -301,5 +301,32 @@ class CliInputTest(unittest.TestCase):
         self.assertEqual(report["urgency"], "URGENCY_URGENT")
 
 
+    # --- review finding 9: missing flags in a script, told in protobuf terms -------------
+
+    def test_a_script_is_told_every_missing_flag_at_once_as_a_usage_error(self):
+        before = self.cases()
+        prefix = "hotline: usage: required flags missing (not on a terminal, nothing is asked): "
+        for args, missing in (
+                (["report"], "--category, --urgency, --jurisdiction, --narrative, "
+                             "--reporter-phone (or --anonymous)"),
+                (["report", "--category", "begging", "--jurisdiction", "110105",
+                  "--narrative", "E2E-INPUT: no urgency", "--anonymous"], "--urgency"),
+                (["report", "--category", "begging", "--urgency", "urgent", "--child-age", "9",
+                  "--narrative", "E2E-INPUT: no jurisdiction", "--reporter-phone",
+                  "13800000000"], "--jurisdiction"),
+                (["rules", "explain"], "--category, --urgency, --jurisdiction"),
+                (["inquiry", "--topic", "E2E-INPUT"], "--question, --answer")):
+            r = self.server.cli(args, token=self.op)
+            self.assertEqual((r.rc, r.stderr), (2, prefix + missing + "\n"), r.describe())
+        for args in (["case", "list"], ["feedback", "due"]):
+            for limit in ("-3", "0", "501"):
+                r = self.server.cli(args + ["--limit", limit], token=self.op)
+                self.assertEqual((r.rc, r.stderr),
+                                 (2, f"hotline: usage: --limit: {limit} is not between 1 and "
+                                     "500\n"), r.describe())
+        self.assertEqual(self.server.cli(["case", "list", "--limit", "500"], token=self.op).rc, 0)
+        self.assertEqual(self.cases(), before)
+
+
 if __name__ == "__main__":
     unittest.main()

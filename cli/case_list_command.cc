@@ -4,6 +4,7 @@
 
 #include "cli/case_view.h"
 #include "cli/commands.h"
+#include "cli/desk_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/report_flags.h"
 
@@ -17,7 +18,7 @@ struct ListOptions {
   std::string category;
   std::string jurisdiction_prefix;
   std::string desk_id;
-  int limit = 0;
+  std::string limit;  // "" leaves the page size to the server
   std::string page_token;
   bool all = false;
   bool overdue = false;
@@ -51,7 +52,9 @@ Result<v1::ListCasesRequest> BuildListRequest(const ListOptions& o, const Ui& ui
   r.set_jurisdiction_prefix(NormalizeCode(o.jurisdiction_prefix));
   r.set_desk_id(o.desk_id);
   r.set_overdue(o.overdue);
-  r.set_page_size(o.limit);
+  Result<int> limit = ParsePageSize(o.limit, ui);
+  if (!limit.ok()) return Error{limit.error()};
+  r.set_page_size(limit.value());
   r.set_page_token(o.page_token);
   return r;
 }

@@ -96,7 +96,8 @@ grpc::Status CommandContext::SendSubmission(const std::function<grpc::Status()>&
     if (status.ok() || !OutcomeUnknown(status) || !interactive_) return status;
     err_ << RpcErrorLine(status) << '\n' << std::flush;
     unknown_outcome_shown_ = true;
-    std::optional<std::string> again = prompter_.AskChoice(ui_(Msg::kAskSendAgain), {"yes", "no"});
+    std::optional<std::string> again =
+        prompter_.AskChoice(ui_(Msg::kAskSendAgain), YesNoChoices(ui_));
     if (!again || *again == "no") return status;
   }
 }

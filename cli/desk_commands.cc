@@ -20,7 +20,7 @@ struct DeskOptions {
   std::string id;
   std::vector<std::string> desks;
   std::vector<std::string> statuses;
-  int limit = 0;
+  std::string limit;  // "" leaves the page size to the server
   std::string page_token;
   std::string kind;
   std::string text_argument;
@@ -38,10 +38,12 @@ int RunList(CommandContext& ctx, const DeskOptions& o) {
   Result<std::vector<v1::AssignmentStatus>> statuses =
       ParseAssignmentStatuses("--status", o.statuses, ui);
   if (!statuses.ok()) return ctx.Usage(statuses.error());
+  Result<int> limit = ParsePageSize(o.limit, ui);
+  if (!limit.ok()) return ctx.Usage(limit.error());
   v1::ListAssignmentsRequest request;
   for (const std::string& desk : SplitDeskIds(o.desks)) request.add_desk_ids(desk);
   for (v1::AssignmentStatus s : statuses.value()) request.add_statuses(s);
-  request.set_page_size(o.limit);
+  request.set_page_size(limit.value());
   request.set_page_token(o.page_token);
   v1::ListAssignmentsResponse response;
   Connection& connection = ctx.connection();

@@ -13,6 +13,8 @@
 namespace hotline::cli {
 namespace {
 
+constexpr int kMaxPageSize = 500;  // what the List rpcs accept
+
 struct KindName {
   v1::UpdateKind kind;
   std::string_view name;
@@ -118,6 +120,11 @@ Result<int> ParseBoundedInt(std::string_view flag, std::string_view text, int mi
     return Error{ui.Format(Msg::kBadMinimum, flag, min)};
   }
   return Error{ui.Format(Msg::kBadRange, flag, trimmed, min, max)};
+}
+
+Result<int> ParsePageSize(std::string_view text, const Ui& ui) {
+  if (Trim(text).empty()) return 0;
+  return ParseBoundedInt("--limit", text, 1, kMaxPageSize, ui);
 }
 
 Result<std::string> RequireText(std::string_view flag, std::string_view text, const Ui& ui) {

@@ -41,6 +41,9 @@ std::vector<std::string> SplitDeskIds(const std::vector<std::string>& lists);
 
 // `text` as a decimal integer in [min, max]; otherwise a usage error naming `flag` (a value
 // below `min` when max is INT_MAX: "must be at least <min>").
+// --limit (a page size): "" -> 0 (the server's default), else 1 to 500 as ParseBoundedInt.
+Result<int> ParsePageSize(std::string_view text, const Ui& ui);
+
 Result<int> ParseBoundedInt(std::string_view flag, std::string_view text, int min, int max,
                             const Ui& ui);
 

@@ -130,6 +130,21 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value, c
   return proto::ShortName(type, value);
 }
 
+std::vector<Choice> EnumPromptChoices(const google::protobuf::EnumDescriptor* type, const Ui& ui) {
+  std::vector<Choice> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    const google::protobuf::EnumValueDescriptor* value = type->value(i);
+    if (value->number() == 0) continue;
+    Choice choice{
+        proto::ShortName(type, value->number()), EnumLabel(type, value->number(), ui), {}};
+    if (std::string_view zh = ChineseEnumLabel(value->name()); !zh.empty()) {
+      choice.aliases.emplace_back(zh);
+    }
+    out.push_back(std::move(choice));
+  }
+  return out;
+}
+
 std::string DeskTypeLabel(std::string_view type, const Ui& ui) {
   if (ui.lang() == Lang::kChinese) {
     if (std::string_view zh = ChineseDeskType(type); !zh.empty()) return std::string(zh);

@@ -7,8 +7,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/i18n.h"
+#include "cli/prompt.h"
 #include "proto/enum_names.h"
 
 namespace hotline::cli {
@@ -22,6 +24,10 @@ std::string_view ChineseDeskType(std::string_view type);
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value, const Ui& ui);
 // A desk type as the UI shows it (an unknown type as it is).
 std::string DeskTypeLabel(std::string_view type, const Ui& ui);
+
+// The values of `type` (but *_UNSPECIFIED) as a prompt offers them: named by their short
+// names, shown as EnumLabel shows them, and accepted by the Chinese name in either language.
+std::vector<Choice> EnumPromptChoices(const google::protobuf::EnumDescriptor* type, const Ui& ui);
 
 template <typename E>
 std::string EnumText(E value, const Ui& ui) {

@@ -12,7 +12,7 @@ namespace hotline::cli {
 namespace {
 
 struct FeedbackOptions {
-  int limit = 0;
+  std::string limit;  // "" leaves the page size to the server
   std::string page_token;
   std::string number;
   std::string note;
@@ -20,9 +20,11 @@ struct FeedbackOptions {
 
 int RunDue(CommandContext& ctx, const FeedbackOptions& o) {
   const Ui& ui = ctx.ui();
+  Result<int> limit = ParsePageSize(o.limit, ui);
+  if (!limit.ok()) return ctx.Usage(limit.error());
   v1::ListCasesRequest request;
   request.set_feedback_due(true);
-  request.set_page_size(o.limit);
+  request.set_page_size(limit.value());
   request.set_page_token(o.page_token);
   v1::ListCasesResponse response;
   Connection& connection = ctx.connection();

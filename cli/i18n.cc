@@ -39,6 +39,12 @@ constexpr std::array kCatalogue = {
                 "必须提供进展内容（参数或 --text）"),
     HOTLINE_MSG(kUpdateTextTwice, "give the update text once (argument or --text, not both)",
                 "进展内容只能给一次（参数或 --text，不能同时使用）"),
+    HOTLINE_MSG(kFlagsMissing, "required flags missing (not on a terminal, nothing is asked): {}",
+                "缺少必填参数（不在终端上，不会逐项询问）：{}"),
+    HOTLINE_MSG(kPhoneOrAnonymous, "--reporter-phone (or --anonymous)",
+                "--reporter-phone（或 --anonymous）"),
+    HOTLINE_MSG(kChildSpecJurisdiction, "jurisdiction= in --child {}",
+                "第 {} 个 --child 的 jurisdiction="),
 
     HOTLINE_MSG(kPromptChoices, "choices: {}", "可选：{}"),
     HOTLINE_MSG(kPromptNotAChoice, "\"{}\" is not one of the choices", "“{}”不在可选项中"),

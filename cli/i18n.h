@@ -37,6 +37,9 @@ enum class Msg : int {
   kFlagEmpty,
   kUpdateTextMissing,
   kUpdateTextTwice,
+  kFlagsMissing,
+  kPhoneOrAnonymous,
+  kChildSpecJurisdiction,
   // Prompts.
   kPromptChoices,
   kPromptNotAChoice,

@@ -39,6 +39,13 @@ int RunInquiry(CommandContext& ctx, InquiryOptions options) {
     if (!channel.ok()) return ctx.Usage(channel.error());
     inquiry.set_channel(channel.value());
   }
+  if (!ctx.interactive()) {
+    std::vector<std::string> missing;
+    if (Trim(options.topic).empty()) missing.emplace_back("--topic");
+    if (Trim(options.question).empty()) missing.emplace_back("--question");
+    if (Trim(options.answer).empty()) missing.emplace_back("--answer");
+    if (!missing.empty()) return ctx.Usage(MissingFlagsLine(missing, ui));
+  }
   if (!AskIfMissing(ctx, Msg::kPromptTopic, options.topic) ||
       !AskIfMissing(ctx, Msg::kPromptQuestion, options.question) ||
       !AskIfMissing(ctx, Msg::kPromptAnswer, options.answer)) {

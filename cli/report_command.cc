@@ -21,6 +21,11 @@ int RunReport(CommandContext& ctx, const ReportOptions& options) {
   const Ui& ui = ctx.ui();
   Result<ReportDraft> draft = BuildReport(options.flags, ui);
   if (!draft.ok()) return ctx.Usage(draft.error());
+  if (!ctx.interactive()) {
+    const std::vector<std::string> missing =
+        MissingReportFlags(options.flags, draft.value(), /*routing_only=*/false, ui);
+    if (!missing.empty()) return ctx.Usage(MissingFlagsLine(missing, ui));
+  }
   if (ctx.interactive() &&
       !AskMissingReportFields(draft.value(), ctx.prompter(), ui, ReportPromptScope{})) {
     return ctx.Usage(ui(Msg::kInputEnded));

@@ -285,6 +285,32 @@ Result<v1::Guardian> ParseGuardianSpec(std::string_view spec, const Ui& ui) {
   return guardian;
 }
 
+std::vector<std::string> MissingReportFlags(const ReportFlags& flags, const ReportDraft& draft,
+                                            bool routing_only, const Ui& ui) {
+  const v1::Report& report = draft.report;
+  std::vector<std::string> missing;
+  if (report.categories().empty()) missing.emplace_back("--category");
+  if (report.urgency() == v1::URGENCY_UNSPECIFIED) missing.emplace_back("--urgency");
+  // The --child-* flags describe the first child (when any is given), each --child the next.
+  const int from_flags = AnyChildFlag(flags) ? 1 : 0;
+  if (report.children().empty()) missing.emplace_back("--jurisdiction");
+  for (int i = 0; i < report.children_size(); ++i) {
+    if (!report.children(i).jurisdiction_code().empty()) continue;
+    missing.push_back(i < from_flags ? std::string("--jurisdiction")
+                                     : ui.Format(Msg::kChildSpecJurisdiction, i - from_flags + 1));
+  }
+  if (routing_only) return missing;
+  if (Trim(report.narrative()).empty()) missing.emplace_back("--narrative");
+  if (!report.reporter().anonymous() && report.reporter().phone().empty()) {
+    missing.push_back(ui(Msg::kPhoneOrAnonymous));
+  }
+  return missing;
+}
+
+std::string MissingFlagsLine(const std::vector<std::string>& missing, const Ui& ui) {
+  return ui.Format(Msg::kFlagsMissing, Join(missing));
+}
+
 Result<ReportDraft> BuildReport(const ReportFlags& f, const Ui& ui) {
   ReportDraft draft;
   v1::Report& report = draft.report;

@@ -60,6 +60,16 @@ struct ReportDraft {
 // Defined with the commands (it needs CLI11).
 void AddReportFlags(CLI::App& command, ReportFlags& flags, const Ui& ui);
 
+// The required flags the report `draft` (built from `flags`) leaves out, in flag order, as a
+// script is told of them: --category, --urgency, each child's jurisdiction (--jurisdiction,
+// or jurisdiction= in the Nth --child), and unless `routing_only` --narrative and the
+// reporter's phone (or --anonymous). Empty when none is missing.
+std::vector<std::string> MissingReportFlags(const ReportFlags& flags, const ReportDraft& draft,
+                                            bool routing_only, const Ui& ui);
+
+// The one usage error that names every missing required flag in `missing`.
+std::string MissingFlagsLine(const std::vector<std::string>& missing, const Ui& ui);
+
 // The report the flags describe. Fails (a usage error) on an unknown enum name, a malformed
 // age, yes/no or key=value list. Children: the --child-* flags (when any is given) first,
 // then each --child in order.

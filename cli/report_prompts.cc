@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "cli/enum_labels.h"
 #include "proto/enum_names.h"
 
 namespace hotline::cli {
@@ -11,7 +12,7 @@ bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui
   v1::Report& report = draft.report;
   if (report.categories().empty()) {
     const google::protobuf::EnumDescriptor* type = v1::DistressCategory_descriptor();
-    auto names = prompter.AskChoices(ui(Msg::kPromptCategories), proto::ShortNames(type));
+    auto names = prompter.AskChoices(ui(Msg::kPromptCategories), EnumPromptChoices(type, ui));
     if (!names) return false;
     for (const std::string& name : *names) {
       report.add_categories(static_cast<v1::DistressCategory>(*proto::ParseShortName(type, name)));
@@ -19,7 +20,7 @@ bool AskMissingReportFields(ReportDraft& draft, Prompter& prompter, const Ui& ui
   }
   if (report.urgency() == v1::URGENCY_UNSPECIFIED) {
     const google::protobuf::EnumDescriptor* type = v1::Urgency_descriptor();
-    auto name = prompter.AskChoice(ui(Msg::kPromptUrgency), proto::ShortNames(type));
+    auto name = prompter.AskChoice(ui(Msg::kPromptUrgency), EnumPromptChoices(type, ui));
     if (!name) return false;
     report.set_urgency(static_cast<v1::Urgency>(*proto::ParseShortName(type, *name)));
   }

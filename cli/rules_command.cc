@@ -16,6 +16,11 @@ int RunExplain(CommandContext& ctx, const ReportFlags& flags, const std::string&
   const Ui& ui = ctx.ui();
   Result<ReportDraft> draft = BuildReport(flags, ui);
   if (!draft.ok()) return ctx.Usage(draft.error());
+  if (!ctx.interactive()) {
+    const std::vector<std::string> missing =
+        MissingReportFlags(flags, draft.value(), /*routing_only=*/true, ui);
+    if (!missing.empty()) return ctx.Usage(MissingFlagsLine(missing, ui));
+  }
   // Only the routing facts are asked for: the narrative and reporter do not route.
   if (ctx.interactive() &&
       !AskMissingReportFields(draft.value(), ctx.prompter(), ui, ReportPromptScope{false})) {

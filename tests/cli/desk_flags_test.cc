@@ -102,6 +102,20 @@ TEST_CASE("SplitDeskIds splits, trims and drops duplicates", "[desk_flags]") {
   CHECK(SplitDeskIds({}).empty());
 }
 
+// Review finding: `case list --limit -3` was refused by the server as "page_size: must be
+// 0 (default 50) to 500", a name the user never typed.
+TEST_CASE("ParsePageSize names --limit and takes 1 to 500, or nothing", "[desk_flags]") {
+  CHECK(ParsePageSize("", kEnglish).value() == 0);
+  CHECK(ParsePageSize("1", kEnglish).value() == 1);
+  CHECK(ParsePageSize("５００", kEnglish).value() == 500);
+  for (const char* bad : {"-3", "0", "501"}) {
+    INFO(bad);
+    CHECK(ParsePageSize(bad, kEnglish).error() ==
+          std::string("--limit: ") + bad + " is not between 1 and 500");
+  }
+  CHECK(ParsePageSize("ten", kEnglish).error() == "--limit: \"ten\" is not a whole number");
+}
+
 TEST_CASE("ParseBoundedInt checks syntax and range and names the flag", "[desk_flags]") {
   CHECK(ParseBoundedInt("--heartbeat", "15", 1, 300, kEnglish).value() == 15);
   CHECK(ParseBoundedInt("--heartbeat", " 300 ", 1, 300, kEnglish).value() == 300);

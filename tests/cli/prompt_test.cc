@@ -56,5 +56,23 @@ TEST_CASE("AskChoices reads a list without duplicates", "[prompt]") {
   CHECK(*answer == std::vector<std::string>{"begging", "vagrancy"});
 }
 
+// Review finding: the send-again question offered "1 yes, 2 no" in Chinese too and refused
+// 是, 否, y and n.
+TEST_CASE("A yes/no question is shown in the UI language and takes y/n, 是/否 in both",
+          "[prompt]") {
+  for (const Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const Ui ui(lang);
+    std::istringstream in("是\n否\nY\nn\nYes\nNO\n2\n");
+    std::ostringstream out;
+    Prompter prompter(in, out, ui);
+    for (const char* expected : {"yes", "no", "yes", "no", "yes", "no", "no"}) {
+      CHECK(prompter.AskChoice("?", YesNoChoices(ui)) == std::optional<std::string>(expected));
+    }
+    CHECK_THAT(out.str(), Catch::Contains(lang == Lang::kChinese ? "可选：1 是, 2 否"
+                                                                 : "choices: 1 yes, 2 no"));
+    CHECK_THAT(out.str(), !Catch::Contains("not one of") && !Catch::Contains("不在可选项中"));
+  }
+}
+
 }  // namespace
 }  // namespace hotline::cli

@@ -17,6 +17,44 @@ TEST_CASE("NormalizePhone drops the separators people type, nothing else", "[rep
   CHECK(NormalizePhone("").empty());
 }
 
+// Review finding: a script that left out required flags was told by the server, in protobuf
+// field paths, one field at a time ("report.reporter.phone: ...", exit 1).
+TEST_CASE("MissingReportFlags names every missing required flag at once", "[report_flags]") {
+  const auto missing = [](const ReportFlags& flags, bool routing_only) {
+    Result<ReportDraft> draft = BuildReport(flags, kEnglish);
+    REQUIRE(draft.ok());
+    return MissingReportFlags(flags, draft.value(), routing_only, kEnglish);
+  };
+  const std::vector<std::string> all = {"--category", "--urgency", "--jurisdiction", "--narrative",
+                                        "--reporter-phone (or --anonymous)"};
+  CHECK(missing(ReportFlags{}, false) == all);
+  CHECK(missing(ReportFlags{}, true) ==
+        std::vector<std::string>{"--category", "--urgency", "--jurisdiction"});
+
+  ReportFlags complete;
+  complete.categories = {"begging"};
+  complete.urgency = "urgent";
+  complete.jurisdiction = "110105";
+  complete.narrative = "seen at the station";
+  complete.reporter_phone = "138 0000 0000";
+  CHECK(missing(complete, false).empty());
+  complete.reporter_phone.clear();
+  complete.anonymous = true;
+  CHECK(missing(complete, false).empty());
+
+  ReportFlags partial = complete;
+  partial.jurisdiction.clear();
+  partial.child_age = "9";                                    // the first child, without a code
+  partial.children = {"age=3;jurisdiction=110105", "age=5"};  // the second --child has none
+  partial.narrative = "  ";
+  partial.anonymous = false;
+  CHECK(missing(partial, false) ==
+        std::vector<std::string>{"--jurisdiction", "jurisdiction= in --child 2", "--narrative",
+                                 "--reporter-phone (or --anonymous)"});
+  CHECK(MissingFlagsLine({"--urgency", "--narrative"}, kEnglish) ==
+        "required flags missing (not on a terminal, nothing is asked): --urgency, --narrative");
+}
+
 TEST_CASE("ParseAge reads an exact age", "[report_flags]") {
   auto age = ParseAge("--child-age", "9", kEnglish);
   REQUIRE(age.ok());

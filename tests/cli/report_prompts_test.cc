@@ -50,6 +50,28 @@ TEST_CASE("AskMissingReportFields: unknown age, anonymous reporter, dry-run scop
   CHECK(dry.report.narrative().empty());
 }
 
+// Review finding: in Chinese the choices were listed and accepted only by their English short
+// names, so "乞讨" and "紧急", the words the Chinese UI shows for them, were refused.
+TEST_CASE("In Chinese the choice prompts list and accept the Chinese names", "[prompt]") {
+  const Ui chinese(Lang::kChinese);
+  ReportDraft draft;
+  draft.report.mutable_reporter()->set_anonymous(true);
+  std::istringstream in("乞讨，neglect、3\n紧急\n110105\n9\n在地铁口乞讨\n");
+  std::ostringstream out;
+  Prompter prompter(in, out, chinese);
+  REQUIRE(AskMissingReportFields(draft, prompter, chinese, ReportPromptScope{}));
+  const v1::Report& r = draft.report;
+  REQUIRE(r.categories_size() == 3);
+  CHECK(r.categories(0) == v1::DISTRESS_CATEGORY_BEGGING);
+  CHECK(r.categories(1) == v1::DISTRESS_CATEGORY_NEGLECT);
+  CHECK(r.categories(2) == v1::DISTRESS_CATEGORY_ABUSE);
+  CHECK(r.urgency() == v1::URGENCY_URGENT);  // not 紧急危险 (immediate danger)
+  CHECK_THAT(out.str(), Catch::Contains("可选：1 忽视, 2 遗弃, 3 虐待"));
+  CHECK_THAT(out.str(), Catch::Contains("可选：1 紧急危险, 2 紧急, 3 一般"));
+  CHECK_THAT(out.str(), !Catch::Contains("不在可选项中"));
+  CHECK_THAT(out.str(), !Catch::Contains("begging"));
+}
+
 TEST_CASE("AskMissingReportFields fails when input ends", "[prompt]") {
   ReportDraft draft;
   std::istringstream in("begging\n");

@@ -279,5 +279,54 @@ class CliInputTest(unittest.TestCase):
         self.assertEqual(self.server.cli(["rules", "show", "1"], token=self.adm).rc, 0)
 
 
+    # --- review finding 8: Chinese prompts offered English names only ---------------------
+
+    def test_chinese_prompts_list_and_accept_the_chinese_names(self):
+        # 乞讨 (begging) and 紧急 (urgent) are what the Chinese UI shows for those values.
+        answers = "\n".join(["乞讨，neglect", "紧急", "110105", "9", "E2E-INPUT: 中文界面",
+                             "13800000000"]) + "\n"
+        before = self.cases()
+        rc, shown = run_on_terminal(["--server", self.server.address, "--token", self.op,
+                                     "--lang", "zh", "report", "--json"], answers=answers)
+        self.assertEqual(rc, 0, shown)
+        self.assertIn("可选：1 忽视, 2 遗弃, 3 虐待", shown)
+        self.assertIn("可选：1 紧急危险, 2 紧急, 3 一般", shown)
+        self.assertNotIn("不在可选项中", shown)
+        self.assertEqual(self.cases(), before + 1)
+        row = self.server.query("SELECT case_number FROM cases ORDER BY rowid DESC LIMIT 1")[0]
+        report = self.server.cli(["case", "show", row[0]], token=self.op,
+                                 json_output=True).json()["report"]
+        self.assertEqual(report["categories"],
+                         ["DISTRESS_CATEGORY_BEGGING", "DISTRESS_CATEGORY_NEGLECT"])
+        self.assertEqual(report["urgency"], "URGENCY_URGENT")
+
+
+    # --- review finding 9: missing flags in a script, told in protobuf terms -------------
+
+    def test_a_script_is_told_every_missing_flag_at_once_as_a_usage_error(self):
+        before = self.cases()
+        prefix = "hotline: usage: required flags missing (not on a terminal, nothing is asked): "
+        for args, missing in (
+                (["report"], "--category, --urgency, --jurisdiction, --narrative, "
+                             "--reporter-phone (or --anonymous)"),
+                (["report", "--category", "begging", "--jurisdiction", "110105",
+                  "--narrative", "E2E-INPUT: no urgency", "--anonymous"], "--urgency"),
+                (["report", "--category", "begging", "--urgency", "urgent", "--child-age", "9",
+                  "--narrative", "E2E-INPUT: no jurisdiction", "--reporter-phone",
+                  "13800000000"], "--jurisdiction"),
+                (["rules", "explain"], "--category, --urgency, --jurisdiction"),
+                (["inquiry", "--topic", "E2E-INPUT"], "--question, --answer")):
+            r = self.server.cli(args, token=self.op)
+            self.assertEqual((r.rc, r.stderr), (2, prefix + missing + "\n"), r.describe())
+        for args in (["case", "list"], ["feedback", "due"]):
+            for limit in ("-3", "0", "501"):
+                r = self.server.cli(args + ["--limit", limit], token=self.op)
+                self.assertEqual((r.rc, r.stderr),
+                                 (2, f"hotline: usage: --limit: {limit} is not between 1 and "
+                                     "500\n"), r.describe())
+        self.assertEqual(self.server.cli(["case", "list", "--limit", "500"], token=self.op).rc, 0)
+        self.assertEqual(self.cases(), before)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,14 +1,16 @@
 #include "server/admin_service.h"
 
+#include <fmt/format.h>
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
-#include <google/protobuf/util/time_util.h>
+#include <tuple>
 
 #include "proto/utf8.h"
+#include "router/duration.h"
 #include "router/router.h"
 #include "router/table_text.h"
 #include "server/call_log.h"
@@ -95,19 +97,39 @@ void FillVersion(const storage::RoutingTableRecord& r, int64_t current, bool wit
   }
 }
 
-std::vector<std::string> Sorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return v;
+// The desks a report was given at intake (not later hand-offs, escalations or reopenings).
+// With each desk's acknowledgement deadline in seconds, as set then. A desk named twice (two
+// children) keeps the shorter deadline.
+std::map<std::string, int64_t> IntakeDesks(const storage::CaseRecord& c) {
+  std::map<std::string, int64_t> desks;
+  for (const storage::AssignmentRecord& a : c.assignments) {
+    if (a.replaces_id != 0 || a.created_ms != c.created_ms) continue;
+    const int64_t seconds = (a.ack_deadline_ms - a.created_ms) / 1000;
+    auto [it, added] = desks.emplace(a.desk_id, seconds);
+    if (!added) it->second = std::min(it->second, seconds);
+  }
+  return desks;
 }
 
-// The desks a report was given at intake (not later hand-offs, escalations or reopenings).
-std::vector<std::string> IntakeDesks(const storage::CaseRecord& c) {
-  std::vector<std::string> desks;
-  for (const storage::AssignmentRecord& a : c.assignments) {
-    if (a.replaces_id == 0 && a.created_ms == c.created_ms) desks.push_back(a.desk_id);
+// The desks a decision names, in the same form.
+std::map<std::string, int64_t> DecisionDesks(const router::Decision& decision) {
+  std::map<std::string, int64_t> desks;
+  for (const router::RoutedTarget& t : decision.targets) {
+    auto [it, added] = desks.emplace(t.desk_id, t.ack_deadline.count());
+    if (!added) it->second = std::min(it->second, t.ack_deadline.count());
   }
-  return Sorted(desks);
+  return desks;
+}
+
+void AddDesks(const std::map<std::string, int64_t>& desks,
+              google::protobuf::RepeatedPtrField<std::string>* ids,
+              google::protobuf::RepeatedPtrField<v1::ReplayRoutingResponse::DeskDeadline>* out) {
+  for (const auto& [desk, seconds] : desks) {
+    ids->Add(std::string(desk));
+    v1::ReplayRoutingResponse::DeskDeadline* d = out->Add();
+    d->set_desk_id(desk);
+    d->set_ack_deadline_seconds(seconds);
+  }
 }
 
 }  // namespace
@@ -138,6 +160,17 @@ grpc::ServerUnaryReactor* AdminService::ExplainRoute(grpc::CallbackServerContext
   }
   const router::Decision decision = router::Route(*table, ToFacts(request->report()));
   AddDecisionAssignments(decision, response->mutable_assignments());
+  // The times a desk would have, were the report stored now: deadlines are part of what a
+  // draft changes, and the preview must show them.
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (size_t i = 0; i < decision.targets.size(); ++i) {
+    v1::Assignment* a = response->mutable_assignments(static_cast<int>(i));
+    *a->mutable_create_time() = TimeUtil::MillisecondsToTimestamp(now_ms);
+    *a->mutable_ack_deadline() =
+        TimeUtil::MillisecondsToTimestamp(now_ms + decision.targets[i].ack_deadline.count() * 1000);
+  }
   *response->mutable_routing() = ToTraceProto(decision);
   return FinishCall(context, kRpc, name, "", absl::OkStatus());
 }
@@ -312,34 +345,53 @@ grpc::ServerUnaryReactor* AdminService::ReplayRouting(grpc::CallbackServerContex
   auto reports = deps_.store->ListReportsSince(since_ms, kMaxReplayed);
   if (!reports.ok()) return FinishCall(context, kRpc, name, "", reports.status());
   std::map<std::string, int64_t> gained;
+  // (desk, deadline before, deadline after) -> reports.
+  std::map<std::tuple<std::string, int64_t, int64_t>, int64_t> moved_deadlines;
   for (const storage::CaseRecord& c : *reports) {
     v1::Report report;
     if (!report.ParseFromString(c.detail)) continue;
     // A draft that no longer knows a child's jurisdiction routes it to the centre desk, as
     // Route() does for an unknown code; the comparison shows it.
     const router::Decision decision = router::Route(**draft.table, ToFacts(report));
-    std::vector<std::string> after;
-    for (const router::RoutedTarget& t : decision.targets) after.push_back(t.desk_id);
-    after = Sorted(after);
-    const std::vector<std::string> before = IntakeDesks(c);
+    const std::map<std::string, int64_t> after = DecisionDesks(decision);
+    const std::map<std::string, int64_t> before = IntakeDesks(c);
     response->set_reports(response->reports() + 1);
-    if (before == after) continue;
-    response->set_changed(response->changed() + 1);
-    for (const std::string& d : after) {
-      if (!std::binary_search(before.begin(), before.end(), d)) ++gained[d];
+    bool desks_differ = false;
+    bool deadlines_differ = false;
+    for (const auto& [desk, seconds] : after) {
+      auto it = before.find(desk);
+      if (it == before.end()) {
+        ++gained[desk];
+        desks_differ = true;
+      } else if (it->second != seconds) {
+        ++moved_deadlines[{desk, it->second, seconds}];
+        deadlines_differ = true;
+      }
     }
-    for (const std::string& d : before) {
-      if (!std::binary_search(after.begin(), after.end(), d)) --gained[d];
+    for (const auto& [desk, seconds] : before) {
+      if (after.count(desk) == 0) {
+        --gained[desk];
+        desks_differ = true;
+      }
     }
-    if (response->examples_size() < max_examples) {
+    if (desks_differ) response->set_changed(response->changed() + 1);
+    if (deadlines_differ) response->set_deadline_changed(response->deadline_changed() + 1);
+    if ((desks_differ || deadlines_differ) && response->examples_size() < max_examples) {
       v1::ReplayRoutingResponse::Example* e = response->add_examples();
       e->set_case_number(c.case_number);
-      for (const std::string& d : before) e->add_before_desks(d);
-      for (const std::string& d : after) e->add_after_desks(d);
+      AddDesks(before, e->mutable_before_desks(), e->mutable_before());
+      AddDesks(after, e->mutable_after_desks(), e->mutable_after());
     }
   }
   for (const auto& [desk, delta] : gained) {
     if (delta != 0) response->add_desk_changes(fmt::format("{}: {:+d}", desk, delta));
+  }
+  for (const auto& [key, count] : moved_deadlines) {
+    const auto& [desk, from, to] = key;
+    response->add_desk_changes(fmt::format("{}: deadline {} -> {} on {} report{}", desk,
+                                           router::FormatDuration(std::chrono::seconds(from)),
+                                           router::FormatDuration(std::chrono::seconds(to)), count,
+                                           count == 1 ? "" : "s"));
   }
   return FinishCall(context, kRpc, name, "", absl::OkStatus());
 }

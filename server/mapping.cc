@@ -3,6 +3,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "proto/enum_names.h"
 #include "storage/json.h"
 
@@ -119,13 +121,34 @@ void AddDecisionAssignments(const router::Decision& decision,
   }
 }
 
+namespace {
+
+template <typename List>
+bool IsAscending(const List& list) {
+  return std::is_sorted(list.begin(), list.end());
+}
+
+}  // namespace
+
+// What a retry must repeat: the report, with its sets (categories, services needed) in enum
+// order, so that a client rebuilding the request lists them in any order. A report whose
+// sets are already in order is its own form: `detail`, serialized once.
+std::string ReportIdentity(const v1::Report& report, const std::string& detail) {
+  if (IsAscending(report.categories()) && IsAscending(report.services_needed())) return detail;
+  v1::Report canonical = report;
+  std::sort(canonical.mutable_categories()->begin(), canonical.mutable_categories()->end());
+  std::sort(canonical.mutable_services_needed()->begin(),
+            canonical.mutable_services_needed()->end());
+  return Deterministic(canonical);
+}
+
 storage::NewCase ToNewCase(const v1::SubmitReportRequest& request,
                            const router::Decision& decision, std::string_view actor) {
   const v1::Report& report = request.report();
   storage::NewCase c;
   c.request_id = request.request_id();
   c.detail = Deterministic(report);
-  c.request_fingerprint = Sha256Hex(c.detail);
+  c.request_fingerprint = Sha256Hex(ReportIdentity(report, c.detail));
   c.kind = "report";
   c.actor = std::string(actor);
   c.channel = proto::ShortName(report.channel());

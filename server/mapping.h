@@ -16,6 +16,12 @@ namespace hotline::server {
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 
+// The bytes a SubmitReport retry is compared by (their SHA-256 is the request fingerprint):
+// `report` with its categories and services needed in enum order, since they are sets.
+// `detail` is the report's deterministic serialization, returned as it is when the sets are
+// already in order.
+std::string ReportIdentity(const v1::Report& report, const std::string& detail);
+
 // The reporter kind the routing table's `reporter` condition tests: "anonymous", "self",
 // "agency" (referral by a member unit), "mandated" (by profession), else "public".
 std::string ReporterKind(const v1::Report& report);

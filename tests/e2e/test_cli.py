@@ -322,6 +322,20 @@ class CliTest(unittest.TestCase):
                             json_output=True)
         self.assertEqual(typed["caseNumber"], first["caseNumber"])
 
+    def test_05b_categories_in_another_order_are_the_same_request(self):
+        # Categories and services are sets: a client rebuilding the request may list them in
+        # another order, and its retry must find the case, not be refused as another request.
+        rid = harness.new_request_id("e2e-idem-order")
+        args = ["--urgency", "urgent", "--jurisdiction", "110105", "--child-age", "9",
+                "--request-id", rid]
+        first = self.report(args + ["--category", "begging", "--category", "neglect"])
+        count = self.server.count_events()
+        again = self.report(args + ["--category", "neglect", "--category", "begging"])
+        self.assertEqual(again["caseNumber"], first["caseNumber"])
+        self.assertEqual(self.server.count_events(), count, "a replay must write nothing")
+        # The case keeps the order it was first given in.
+        self.assertEqual(again["report"]["categories"], first["report"]["categories"])
+
     # --- 6 ------------------------------------------------------------------------------
 
     def test_06_one_report_reaches_several_desks_and_falls_back_to_center(self):

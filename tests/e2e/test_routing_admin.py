@@ -562,6 +562,43 @@ class ReplayTest(RoutingAdminCase):
         self.assertEqual((same.reports, same.changed, len(same.examples), list(same.desk_changes)),
                          (100, 0, 0, []))
 
+    def test_preview_shows_a_changed_deadline(self):
+        # A draft that keeps every desk but gives the police 5 minutes instead of 30: the
+        # desks are the same, and the previews must still show the change.
+        lines = read_table()
+        replace_in_block(lines, line_index(lines, r'^id = "police-110105"\s*$'),
+                         r"^ack_deadline = ", 'ack_deadline = "5m"\n')
+        draft = "".join(lines)
+        police = [self.submit(jurisdiction=BEGGING_A) for _ in range(3)]
+        other = self.submit(jurisdiction=BEGGING_B)  # police-110101 keeps its deadline
+        for c in police:
+            self.assertEqual(desks_of(c), ["police-110105"])
+            a = c.assignments[0]
+            self.assertEqual(ms(a.ack_deadline) - ms(a.create_time), 30 * 60 * 1000)
+
+        r = self.admin_call("ReplayRouting", admin_pb2.ReplayRoutingRequest(
+            draft_text=draft, max_examples=100))
+        self.assertEqual((r.reports, r.changed, r.deadline_changed), (4, 0, 3))
+        self.assertEqual(list(r.desk_changes), ["police-110105: deadline 30m -> 5m on 3 reports"])
+        self.assertEqual(sorted(e.case_number for e in r.examples),
+                         sorted(c.case_number for c in police))
+        self.assertNotIn(other.case_number, [e.case_number for e in r.examples])
+        for e in r.examples:
+            self.assertEqual(list(e.before_desks), list(e.after_desks))
+            self.assertEqual([(d.desk_id, d.ack_deadline_seconds) for d in e.before],
+                             [("police-110105", 1800)])
+            self.assertEqual([(d.desk_id, d.ack_deadline_seconds) for d in e.after],
+                             [("police-110105", 300)])
+
+        # ExplainRoute: the deadline a desk would have, in force and with the draft.
+        report = sample_report(categories=("begging",), jurisdiction=BEGGING_A)
+        for text, seconds in (("", 1800), (draft, 300)):
+            x = self.admin_call("ExplainRoute", admin_pb2.ExplainRouteRequest(
+                report=report, draft_text=text))
+            self.assertEqual([a.desk_id for a in x.assignments], ["police-110105"])
+            a = x.assignments[0]
+            self.assertEqual(ms(a.ack_deadline) - ms(a.create_time), seconds * 1000)
+
 
 # --- 4. escalation ---------------------------------------------------------------------------
 

@@ -127,6 +127,26 @@ TEST_CASE("the request fingerprint is stable and follows the report body", "[map
     other.set_request_id("another-id");
     CHECK(NewReportCase(other).request_fingerprint == fingerprint);
   }
+  SECTION("categories and services are sets: their order is not part of the request") {
+    v1::SubmitReportRequest a = request;
+    a.mutable_report()->add_categories(v1::DISTRESS_CATEGORY_NEGLECT);
+    a.mutable_report()->add_services_needed(v1::SERVICE_MEDICAL);
+    v1::SubmitReportRequest b = request;
+    b.mutable_report()->clear_categories();
+    b.mutable_report()->add_categories(v1::DISTRESS_CATEGORY_NEGLECT);
+    b.mutable_report()->add_categories(v1::DISTRESS_CATEGORY_BEGGING);
+    b.mutable_report()->clear_services_needed();
+    b.mutable_report()->add_services_needed(v1::SERVICE_MEDICAL);
+    b.mutable_report()->add_services_needed(v1::SERVICE_RESCUE);
+    const storage::NewCase ca = NewReportCase(a);
+    const storage::NewCase cb = NewReportCase(b);
+    CHECK(ca.request_fingerprint == cb.request_fingerprint);
+    CHECK(ca.request_fingerprint != fingerprint);  // one more category is another report
+    // Each keeps the order it was given in.
+    CHECK(ca.detail != cb.detail);
+    CHECK(ca.categories == std::vector<std::string>{"begging", "neglect"});
+    CHECK(cb.categories == std::vector<std::string>{"neglect", "begging"});
+  }
   SECTION("a different narrative") {
     v1::SubmitReportRequest other = request;
     other.mutable_report()->set_narrative(std::string(kNarrative) + ".");

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/desk_flags.h"
 #include "cli/durations.h"
 #include "cli/enum_labels.h"
 #include "cli/exit_codes.h"
@@ -32,7 +33,7 @@ struct AdminOptions {
   int64_t version = 0;
   int64_t other_version = 0;
   std::string since;  // YYYY-MM-DD
-  int examples = 0;
+  std::string examples;  // "": the server's default (10)
   // desks
   std::string desk_id;
   std::string name;
@@ -242,11 +243,15 @@ int RunRollback(CommandContext& ctx, const AdminOptions& o) {
 
 int RunReplay(CommandContext& ctx, const AdminOptions& o) {
   const Ui& ui = ctx.ui();
+  v1::ReplayRoutingRequest request;
+  if (!o.examples.empty()) {
+    Result<int> examples = ParseBoundedInt("--examples", o.examples, 1, 100, ui);
+    if (!examples.ok()) return ctx.Usage(examples.error());
+    request.set_max_examples(examples.value());
+  }
   std::optional<std::string> text = ReadTableFile(ctx, o.file);
   if (!text) return kExitUsage;
-  v1::ReplayRoutingRequest request;
   request.set_draft_text(*text);
-  request.set_max_examples(o.examples);
   if (!o.since.empty()) {
     google::protobuf::Timestamp since;
     if (!TimeUtil::FromString(o.since + "T00:00:00Z", &since)) {
@@ -264,14 +269,23 @@ int RunReplay(CommandContext& ctx, const AdminOptions& o) {
     return kExitOk;
   }
   std::string out = ui.Format(Msg::kReplaySummary, response.reports(), response.changed()) + "\n";
+  if (response.deadline_changed() > 0) {
+    out += ui.Format(Msg::kReplayDeadlines, response.deadline_changed()) + "\n";
+  }
   for (const std::string& d : response.desk_changes()) out += "  " + d + "\n";
   if (response.examples_size() > 0) {
+    // "police-110105 (30m), center (4h)"
+    const auto desks = [](const auto& list) {
+      std::string joined;
+      for (const v1::ReplayRoutingResponse::DeskDeadline& d : list) {
+        joined += (joined.empty() ? "" : ", ") + d.desk_id() + " (" +
+                  FormatDurationSeconds(d.ack_deadline_seconds()) + ")";
+      }
+      return joined;
+    };
     Table table({ui(Msg::kLabelCase), ui(Msg::kColBefore), ui(Msg::kColAfter)});
     for (const auto& e : response.examples()) {
-      std::string before, after;
-      for (const std::string& d : e.before_desks()) before += (before.empty() ? "" : ", ") + d;
-      for (const std::string& d : e.after_desks()) after += (after.empty() ? "" : ", ") + d;
-      table.AddRow({e.case_number(), before, after});
+      table.AddRow({e.case_number(), desks(e.before()), desks(e.after())});
     }
     out += table.Render(ctx.table_style());
   }
@@ -294,10 +308,7 @@ int RunDesksList(CommandContext& ctx) {
   Table table({ui(Msg::kColDeskId), ui(Msg::kColDeskName), ui(Msg::kColType),
                ui(Msg::kColJurisdiction), ui(Msg::kColDeadline), ui(Msg::kColOpen)});
   for (const v1::DeskInfo& d : response.desks()) {
-    const int64_t s = d.ack_deadline_seconds();
-    const std::string deadline = s % 3600 == 0 ? std::to_string(s / 3600) + "h"
-                                 : s % 60 == 0 ? std::to_string(s / 60) + "m"
-                                               : std::to_string(s) + "s";
+    const std::string deadline = FormatDurationSeconds(d.ack_deadline_seconds());
     table.AddRow({d.id(), d.name(), DeskTypeLabel(d.type(), ui), d.jurisdiction_code(), deadline,
                   std::to_string(d.open_assignments())});
   }
@@ -488,9 +499,7 @@ void AddRulesAdminCommands(CLI::App& rules, const Ui& ui, Action& action) {
   CLI::App* replay = AddSubcommand(rules, "replay", ui(Msg::kHelpRulesReplay), ui);
   replay->add_option("file", o->file, ui(Msg::kHelpTableFile))->required()->type_name("FILE");
   replay->add_option("--since", o->since, ui(Msg::kHelpSince))->type_name("YYYY-MM-DD");
-  replay->add_option("--examples", o->examples, ui(Msg::kHelpExamples))
-      ->type_name("N")
-      ->check(CLI::Range(0, 100));
+  replay->add_option("--examples", o->examples, ui(Msg::kHelpExamples))->type_name("N");
   replay->callback(set(RunReplay));
 }
 

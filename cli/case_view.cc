@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/display_width.h"
+#include "cli/durations.h"
 #include "cli/key_value.h"
 #include "cli/output.h"
 
@@ -212,10 +213,13 @@ std::string RenderExplanation(const v1::ExplainRouteResponse& r, const Ui& ui,
   if (r.assignments().empty()) {
     out += ui(Msg::kNoAssignments) + "\n";
   } else {
-    Table table({ui(Msg::kColDeskId), ui(Msg::kColDeskName), ui(Msg::kColType), ui(Msg::kColRule),
-                 ui(Msg::kColResolution)});
+    Table table({ui(Msg::kColDeskId), ui(Msg::kColDeskName), ui(Msg::kColType),
+                 ui(Msg::kColDeadline), ui(Msg::kColRule), ui(Msg::kColResolution)});
     for (const v1::Assignment& a : r.assignments()) {
-      table.AddRow({a.desk_id(), a.desk_name(), DeskTypeLabel(a.desk_type(), ui), a.rule_id(),
+      // The time the desk would have to acknowledge, were the report stored now.
+      const int64_t seconds = a.ack_deadline().seconds() - a.create_time().seconds();
+      table.AddRow({a.desk_id(), a.desk_name(), DeskTypeLabel(a.desk_type(), ui),
+                    a.has_ack_deadline() ? FormatDurationSeconds(seconds) : "-", a.rule_id(),
                     a.resolution()});
     }
     out += table.Render(style);

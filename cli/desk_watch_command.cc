@@ -87,12 +87,12 @@ int RunWatch(CommandContext& ctx, const WatchOptions& o) {
     } else if (event || o.heartbeats) {
       ctx.Print(WatchLine(r, ui) + "\n");
     }
-    if (event) ++events;
     if (ctx.output_failed()) {  // Nobody reads any more: stop, exit 0 (`| head`).
       ctx.set_output_failure_handled();
-      return false;
+      return Handled::kNotDelivered;  // The cursor printed at the end is the line before.
     }
-    return s.max_events == 0 || events < s.max_events;
+    if (event) ++events;
+    return s.max_events == 0 || events < s.max_events ? Handled::kContinue : Handled::kEnough;
   };
   hooks.on_reconnect = [&](const grpc::Status& status, std::chrono::milliseconds delay,
                            const std::string& cursor) {

@@ -20,6 +20,16 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kUnknownKey, "{}: unknown key \"{}\"; valid: {}", "{}：未知的键“{}”；可选：{}"),
     HOTLINE_MSG(kDuplicateKey, "{}: key \"{}\" is given twice", "{}：键“{}”重复出现"),
     HOTLINE_MSG(kBadLang, "--lang: \"{}\" is not en or zh", "--lang：“{}”不是 en 或 zh"),
+    HOTLINE_MSG(kBadLangEnv, "HOTLINE_LANG: \"{}\" is not en or zh (unset it, or give --lang)",
+                "HOTLINE_LANG：“{}”不是 en 或 zh（请取消该变量，或使用 --lang）"),
+    // CLI11's parse errors, said again (parse_errors.h).
+    HOTLINE_MSG(kCliRequired, "{}: is required", "{}：必须提供"),
+    HOTLINE_MSG(kCliValueMissing, "{}: needs a value ({})", "{}：缺少取值（{}）"),
+    HOTLINE_MSG(kCliValueMissingNoType, "{}: needs a value", "{}：缺少取值"),
+    HOTLINE_MSG(kCliUnexpected, "not expected: {} (see --help)",
+                "无法识别的参数：{}（参见 --help）"),
+    HOTLINE_MSG(kCliNotAValue, "{}: \"{}\" is not a valid value", "{}：“{}”不是有效的取值"),
+    HOTLINE_MSG(kCliFlagTakesNoValue, "{}: takes no value", "{}：不接受取值"),
     HOTLINE_MSG(kBadTimeout, "--timeout: must be more than 0 seconds", "--timeout：必须大于 0 秒"),
     HOTLINE_MSG(kInputEnded, "input ended before every required field was given",
                 "输入在填完所有必填项之前结束"),
@@ -395,6 +405,9 @@ constexpr std::array kCatalogue = {
     HOTLINE_MSG(kBadDate, "{}: '{}' is not a date (YYYY-MM-DD)", "{}：'{}' 不是日期（YYYY-MM-DD）"),
     HOTLINE_MSG(kReplaySummary, "{} reports replayed, {} would be routed differently",
                 "重放 {} 份报告，其中 {} 份的分派会改变"),
+    HOTLINE_MSG(kReplayDeadlines,
+                "{} would keep a desk but give it another acknowledgement deadline",
+                "其中 {} 份会保留原部门，但签收时限不同"),
     HOTLINE_MSG(kColBefore, "BEFORE", "原分派"),
     HOTLINE_MSG(kColAfter, "WITH THE DRAFT", "按草案"),
     HOTLINE_MSG(kBadDuration, "{}: '{}' is not a duration (e.g. 30m, 4h, 90s, 2d)",
@@ -457,8 +470,8 @@ constexpr std::array kCatalogue = {
                 "--tls-ca：无法从 {} 读取 PEM 证书"),
     HOTLINE_MSG(kHelpSince, "Only reports created since this day (default: 30 days ago)",
                 "仅重放此日以来的报告（默认：30 天内）"),
-    HOTLINE_MSG(kHelpExamples, "Examples of changed decisions to show, 0-100 (default 10)",
-                "显示改变的分派示例数，0-100（默认 10）"),
+    HOTLINE_MSG(kHelpExamples, "Examples of changed decisions to show, 1-100 (default 10)",
+                "显示改变的分派示例数，1-100（默认 10）"),
     HOTLINE_MSG(kHelpDesks, "Desks of the routing table", "路由表中的机构"),
     HOTLINE_MSG(kHelpDesksList, "List the desks and their open hand-offs", "列出机构及其未结分派"),
     HOTLINE_MSG(kHelpDesksPut, "Add or change a desk (a new routing-table version)",
@@ -561,6 +574,11 @@ Lang DetectLang(std::optional<Lang> flag, const std::function<const char*(const 
     return StartsWithIgnoreCase(v, "zh") ? Lang::kChinese : Lang::kEnglish;
   }
   return Lang::kEnglish;
+}
+
+bool IsUnknownLangSetting(const char* value) {
+  return value != nullptr && *value != '\0' && !StartsWithIgnoreCase(value, "zh") &&
+         !StartsWithIgnoreCase(value, "en");
 }
 
 }  // namespace hotline::cli

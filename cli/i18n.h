@@ -25,6 +25,13 @@ enum class Msg : int {
   kUnknownKey,
   kDuplicateKey,
   kBadLang,
+  kBadLangEnv,
+  kCliRequired,
+  kCliValueMissing,
+  kCliValueMissingNoType,
+  kCliUnexpected,
+  kCliNotAValue,
+  kCliFlagTakesNoValue,
   kBadTimeout,
   kInputEnded,
   kNoteTextMissing,
@@ -298,6 +305,7 @@ enum class Msg : int {
   kNoDifference,
   kBadDate,
   kReplaySummary,
+  kReplayDeadlines,
   kColBefore,
   kColAfter,
   kBadDuration,
@@ -383,6 +391,10 @@ std::optional<Lang> ParseLang(std::string_view name);
 // LC_MESSAGES, LANG: Chinese when it starts with "zh", English otherwise.
 // `getenv` returns nullptr for unset variables.
 Lang DetectLang(std::optional<Lang> flag, const std::function<const char*(const char*)>& getenv);
+
+// True for a HOTLINE_LANG value that is set, not empty, and starts with neither "en" nor "zh"
+// ("fr"): refused like such a --lang, rather than silently falling back to the locale.
+bool IsUnknownLangSetting(const char* value);
 
 // Text of one language, with formatting. Cheap to copy.
 class Ui {

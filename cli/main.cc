@@ -20,6 +20,7 @@
 #include "cli/exit_codes.h"
 #include "cli/global_checks.h"
 #include "cli/output.h"
+#include "cli/parse_errors.h"
 #include "proto/utf8.h"
 
 namespace hotline::cli {
@@ -119,7 +120,7 @@ int Run(int argc, char** argv, const Ui& ui) {
       }
       PrintUsageError(ui, ui.Format(Msg::kUnknownCommand, *unknown, names));
     } else {
-      PrintUsageError(ui, e.what());
+      PrintUsageError(ui, ParseErrorText(e.get_name(), e.what(), ui));
     }
     return kExitUsage;
   }
@@ -164,6 +165,10 @@ int Main(int argc, char** argv) {
   const Ui ui(DetectLang(lang, [](const char* name) { return std::getenv(name); }));
   if (lang_flag && !lang) {
     PrintUsageError(ui, ui.Format(Msg::kBadLang, *lang_flag));
+    return kExitUsage;
+  }
+  if (const char* env = std::getenv("HOTLINE_LANG"); !lang_flag && IsUnknownLangSetting(env)) {
+    PrintUsageError(ui, ui.Format(Msg::kBadLangEnv, env));
     return kExitUsage;
   }
 

@@ -49,8 +49,11 @@ WatchResult WatchWithReconnect(std::string after_cursor, const WatchHooks& hooks
       v1::WatchAssignmentsResponse response;
       while (stream->Read(&response)) {
         attempt = 0;
-        if (!response.cursor().empty()) result.last_cursor = response.cursor();
-        if (!hooks.on_message(response)) {
+        const Handled handled = hooks.on_message(response);
+        if (handled != Handled::kNotDelivered && !response.cursor().empty()) {
+          result.last_cursor = response.cursor();
+        }
+        if (handled != Handled::kContinue) {
           result.end = WatchEnd::kEnough;
           return result;  // Destroying the stream cancels it.
         }

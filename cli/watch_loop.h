@@ -51,9 +51,17 @@ struct ReconnectWait {
 };
 bool WaitBeforeReconnect(std::chrono::milliseconds delay, const ReconnectWait& wait);
 
+// What on_message did with a message.
+enum class Handled {
+  kContinue,      // Delivered; go on watching.
+  kEnough,        // Delivered; stop (e.g. --max-events reached).
+  kNotDelivered,  // Not delivered (its output could not be written); stop, and leave the
+                  // last cursor at the message before, so a resume starts with this one.
+};
+
 enum class WatchEnd {
   kStreamEnded,  // The server ended the stream with OK.
-  kEnough,       // on_message asked to stop (e.g. --max-events reached).
+  kEnough,       // on_message asked to stop (Handled::kEnough or kNotDelivered).
   kStopped,      // stop_requested() turned true (SIGINT/SIGTERM).
   kFailed,       // The stream failed with a status that does not reconnect.
 };
@@ -61,14 +69,15 @@ enum class WatchEnd {
 struct WatchResult {
   WatchEnd end = WatchEnd::kStreamEnded;
   grpc::Status status;      // For kFailed: the failure.
-  std::string last_cursor;  // The last cursor received, else the cursor the watch started after.
+  // The cursor of the last message delivered, else the cursor the watch started after.
+  std::string last_cursor;
 };
 
 struct WatchHooks {
   // Opens a stream of the events after `after_cursor` ("" = from the beginning).
   std::function<std::unique_ptr<WatchStream>(const std::string& after_cursor)> open;
-  // Handles one message (event or heartbeat); returns false to stop watching.
-  std::function<bool(const v1::WatchAssignmentsResponse&)> on_message;
+  // Handles one message (event or heartbeat).
+  std::function<Handled(const v1::WatchAssignmentsResponse&)> on_message;
   // Told before each wait for a reconnect: the status that ended the stream, the wait and the
   // cursor the next stream starts after. May be empty.
   std::function<void(const grpc::Status&, std::chrono::milliseconds, const std::string&)>

@@ -89,5 +89,15 @@ TEST_CASE("DetectLang: flag, then HOTLINE_LANG, then the locale", "[i18n]") {
   CHECK(DetectLang(Lang::kEnglish, getenv) == Lang::kEnglish);
 }
 
+TEST_CASE("IsUnknownLangSetting: HOTLINE_LANG must name a language or be empty", "[i18n]") {
+  CHECK(IsUnknownLangSetting("fr"));
+  CHECK(IsUnknownLangSetting("chinese"));
+  CHECK_FALSE(IsUnknownLangSetting(nullptr));
+  CHECK_FALSE(IsUnknownLangSetting(""));
+  CHECK_FALSE(IsUnknownLangSetting("zh"));
+  CHECK_FALSE(IsUnknownLangSetting("zh_CN.UTF-8"));
+  CHECK_FALSE(IsUnknownLangSetting("EN"));
+}
+
 }  // namespace
 }  // namespace hotline::cli

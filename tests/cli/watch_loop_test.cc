@@ -70,7 +70,8 @@ WatchHooks Hooks(std::deque<StreamScript>& scripts, Log& log, int max = 0) {
   };
   hooks.on_message = [&log, max](const v1::WatchAssignmentsResponse& r) {
     log.received.push_back((r.has_heartbeat() ? "hb:" : "") + r.cursor());
-    return max == 0 || static_cast<int>(log.received.size()) < max;
+    return max == 0 || static_cast<int>(log.received.size()) < max ? Handled::kContinue
+                                                                   : Handled::kEnough;
   };
   hooks.sleep = [&log](milliseconds d) {
     log.sleeps.push_back(d);
@@ -236,6 +237,32 @@ TEST_CASE("WatchWithReconnect stops when on_message has had enough", "[watch_loo
   CHECK(log.destroyed == 1);  // ...by destroying it.
 }
 
+TEST_CASE("WatchWithReconnect: a message not delivered leaves the cursor before it",
+          "[watch_loop]") {
+  // `desk watch | head -2`: the third line cannot be written. A resume from the cursor
+  // printed at the end must start with that line, not after it.
+  Log log;
+  std::deque<StreamScript> scripts = {{{"v1.1", "v1.2", "v1.3", "v1.4"}, grpc::Status::OK},
+                                      {{}, grpc::Status::OK}};
+  WatchHooks hooks = Hooks(scripts, log);
+  hooks.on_message = [&log](const v1::WatchAssignmentsResponse& r) {
+    log.received.push_back(r.cursor());
+    return log.received.size() < 3 ? Handled::kContinue : Handled::kNotDelivered;
+  };
+  const WatchResult r = WatchWithReconnect("v1.0", hooks);
+  CHECK(r.end == WatchEnd::kEnough);
+  CHECK(r.last_cursor == "v1.2");
+  CHECK(log.received == std::vector<std::string>{"v1.1", "v1.2", "v1.3"});
+
+  SECTION("even when it was the first message") {
+    Log log2;
+    std::deque<StreamScript> scripts2 = {{{"v1.1"}, grpc::Status::OK}, {{}, grpc::Status::OK}};
+    WatchHooks hooks2 = Hooks(scripts2, log2);
+    hooks2.on_message = [](const v1::WatchAssignmentsResponse&) { return Handled::kNotDelivered; };
+    CHECK(WatchWithReconnect("v1.0", hooks2).last_cursor == "v1.0");
+  }
+}
+
 TEST_CASE("WatchWithReconnect stops on request, even when the stream ended with an error",
           "[watch_loop]") {
   Log log;
@@ -245,7 +272,7 @@ TEST_CASE("WatchWithReconnect stops on request, even when the stream ended with 
   WatchHooks hooks = Hooks(scripts, log);
   hooks.on_message = [&](const v1::WatchAssignmentsResponse&) {
     stop = true;  // As a signal arriving while the stream runs would.
-    return true;
+    return Handled::kContinue;
   };
   hooks.stop_requested = [&] { return stop; };
   const WatchResult r = WatchWithReconnect("", hooks);

@@ -5,6 +5,7 @@ Each test is named after the review finding it covers. One shared server; nothin
 depends on the order of the tests.
 """
 
+import json
 import os
 import pty
 import re
@@ -81,6 +82,7 @@ class CliInputTest(unittest.TestCase):
         cls.addClassCleanup(cls.server.close)
         cls.op = cls.server.issue_token("operator", "op-input")
         cls.adm = cls.server.issue_token("admin", "adm-input")
+        cls.sup = cls.server.issue_token("supervisor", "sup-input")
         cls.server.start()
 
     def cases(self):
@@ -159,6 +161,26 @@ class CliInputTest(unittest.TestCase):
         self.assertRegex(err, r"^hotline: HL-\d{4}-\d{6} is stored, but the answer could not be "
                               r"written to the output \(Broken pipe\): .* --request-id \S+ ")
 
+    def test_a_watch_whose_line_cannot_be_written_gives_the_cursor_before_it(self):
+        sup = self.sup
+        self.server.cli(["report"] + BEGGING_ARGS, token=self.op, json_output=True)
+        first = self.server.cli(["desk", "watch", "--desk", "police-110105", "--max-events", "1"],
+                                token=sup, json_output=True)
+        self.assertEqual(first.rc, 0, first.describe())
+        cursor = json.loads(first.stdout.splitlines()[-1])["cursor"]
+        self.server.cli(["report"] + BEGGING_ARGS, token=self.op, json_output=True)
+        # The next event's line cannot be written: a resume from the cursor printed must
+        # start with it, so the cursor is the one the watch started after.
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            p = subprocess.run([harness.HOTLINE, "--server", self.server.address, "--token", sup,
+                                "desk", "watch", "--desk", "police-110105", "--after", cursor,
+                                "--json"], stdout=full, stderr=subprocess.PIPE, text=True,
+                               timeout=30, env=clean_env(), stdin=subprocess.DEVNULL)
+        self.assertEqual((p.returncode, p.stderr), (0, f"last cursor: {cursor}\n"))
+        resumed = self.server.cli(["desk", "watch", "--desk", "police-110105", "--after", cursor,
+                                   "--max-events", "1"], token=sup, json_output=True)
+        self.assertEqual(resumed.rc, 0, resumed.describe())
+        self.assertNotEqual(json.loads(resumed.stdout.splitlines()[-1])["cursor"], cursor)
 
     # --- review finding 4: server addresses gRPC misread ----------------------------------
 
@@ -188,6 +210,39 @@ class CliInputTest(unittest.TestCase):
                              server="localhost:" + port)
         self.assertEqual(ok.rc, 0, ok.describe())
 
+    def test_an_unknown_hotline_lang_is_a_usage_error_like_an_unknown_lang_flag(self):
+        def run(args, **env):
+            return subprocess.run([harness.HOTLINE, "--server", self.server.address, "--token",
+                                   self.op] + args + ["case", "list"], capture_output=True,
+                                  text=True, timeout=30, env=clean_env(**env),
+                                  stdin=subprocess.DEVNULL)
+        p = run([], HOTLINE_LANG="fr")
+        self.assertEqual((p.returncode, p.stderr),
+                         (2, 'hotline: usage: HOTLINE_LANG: "fr" is not en or zh '
+                             "(unset it, or give --lang)\n"))
+        self.assertEqual(p.stdout, "")
+        # --lang decides over it; an empty or locale-style value is fine.
+        for args, env in ((["--lang", "en"], {"HOTLINE_LANG": "fr"}),
+                          ([], {"HOTLINE_LANG": ""}), ([], {"HOTLINE_LANG": "zh_CN.UTF-8"})):
+            p = run(args, **env)
+            self.assertEqual(p.returncode, 0, (args, env, p.stderr))
+
+    def test_command_line_mistakes_are_told_in_the_ui_language(self):
+        def run(*args):
+            return subprocess.run([harness.HOTLINE, "--server", self.server.address, "--token",
+                                   self.adm] + list(args), capture_output=True, text=True,
+                                  timeout=30, env=clean_env(), stdin=subprocess.DEVNULL)
+        for args, expected in (
+                (["--lang", "zh", "rules", "apply"], "用法错误：file：必须提供"),
+                (["--lang", "zh", "rules", "apply", "t.toml", "--comment"],
+                 "用法错误：--comment：缺少取值（TEXT）"),
+                (["--lang", "zh", "case", "list", "--frob"],
+                 "用法错误：无法识别的参数：--frob（参见 --help）"),
+                (["rules", "apply", "t.toml"], "usage: --comment: is required"),
+                (["rules", "replay", "t.toml", "--examples", "200"],
+                 "usage: --examples: 200 is not between 1 and 100")):
+            p = run(*args)
+            self.assertEqual((p.returncode, p.stderr), (2, f"hotline: {expected}\n"), args)
 
     # --- review finding 5: full-width digits ----------------------------------------------
 

@@ -532,10 +532,13 @@ namespace hotline::router {
 std::optional<RoutedTarget> EscalationTarget(const RoutingTable& table, const std::string& rule_id,
                                              const std::string& overdue_desk_id,
                                              const std::vector<std::string>& jurisdictions,
-                                             const std::vector<std::string>& exclude) {
+                                             const std::vector<std::string>& held,
+                                             const std::vector<std::string>& open) {
+  const auto in = [](const std::vector<std::string>& list, const std::string& id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
   const auto excluded = [&](const std::string& id) {
-    return id == overdue_desk_id ||
-           std::find(exclude.begin(), exclude.end(), id) != exclude.end();
+    return id == overdue_desk_id || in(held, id);
   };
   const std::string why =
       Cat("escalated from ", overdue_desk_id, " (not acknowledged by its deadline)");
@@ -563,8 +566,11 @@ std::optional<RoutedTarget> EscalationTarget(const RoutingTable& table, const st
       }
     }
   }
+  // The last resort: the centre desk, unless it is the overdue desk or holds the case now.
   const Desk* center = table.CenterDesk(jurisdictions.empty() ? std::string() : jurisdictions[0]);
-  if (center == nullptr || excluded(center->id)) return std::nullopt;
+  if (center == nullptr || center->id == overdue_desk_id || in(open, center->id)) {
+    return std::nullopt;
+  }
   return TargetFor(table, *center, rule != nullptr ? rule->id : rule_id, std::nullopt,
                    Cat(why, ": ",
                        rule == nullptr ? Cat("rule '", rule_id, "' is not in table ", table.version)

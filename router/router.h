@@ -106,14 +106,18 @@ namespace hotline::router {
 
 // Where a hand-off goes when its acknowledgement deadline passes unacknowledged (issue 4):
 // the first entry of rule `rule_id`'s escalation chain whose desk (named, or resolved for
-// each of `jurisdictions` in turn) is not in `exclude` (desks that already hold or held the
-// case); when the chain is empty or used up, the centre desk for the first code. Nullopt when
-// nothing is left: the overdue desk is the centre desk, or the centre desk is excluded.
+// each of `jurisdictions` in turn) is not in `held` (desks that hold or held the case: a
+// chain never hands a case back, so escalation cannot go round in circles); when the chain
+// is empty or used up, the centre desk for the first code, the last resort, even if it held
+// the case before (it may have transferred it on). Nullopt when nothing is left: the overdue
+// desk is the centre desk, or the centre desk is in `open` (it holds an open hand-off of the
+// case now, and no desk holds a case twice).
 // The resolution says why ("escalated from police-110105 (not acknowledged by its
 // deadline): step 1 of rule 'immediate-danger': desk center named by the rule").
 std::optional<RoutedTarget> EscalationTarget(const RoutingTable& table, const std::string& rule_id,
                                              const std::string& overdue_desk_id,
                                              const std::vector<std::string>& jurisdictions,
-                                             const std::vector<std::string>& exclude);
+                                             const std::vector<std::string>& held,
+                                             const std::vector<std::string>& open);
 
 }  // namespace hotline::router

@@ -89,6 +89,35 @@ void Escalator::Arm() {
   });
 }
 
+absl::StatusOr<storage::AssignmentChange> Escalator::Escalate(const storage::AssignmentRecord& a,
+                                                              const ActiveTable& active) {
+  // The successor is chosen from a read of the case; the store refuses it (ABORTED) when a
+  // transfer or decline gave that desk the case since. Then choose again from a new read.
+  static constexpr int kAttempts = 3;
+  absl::StatusOr<storage::AssignmentChange> change = absl::AbortedError("not attempted");
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    absl::StatusOr<storage::CaseRecord> c = store_->GetCase(a.case_number);
+    if (!c.ok()) return c.status();
+    std::vector<std::string> held;  // every desk that holds or held the case
+    std::vector<std::string> open;  // those that hold an open hand-off of it now
+    for (const storage::AssignmentRecord& other : c->assignments) {
+      held.push_back(other.desk_id);
+      if (storage::IsOpenAssignmentStatus(other.status)) open.push_back(other.desk_id);
+    }
+    std::optional<router::RoutedTarget> target =
+        router::EscalationTarget(*active.table, a.rule_id, a.desk_id, c->jurisdictions, held, open);
+    storage::NewAssignment successor;
+    if (target) successor = ToNewAssignment(*target);
+    successor.routing_table_version = active.version;
+    change = store_->EscalateAssignment(a.id, successor);
+    if (change.ok() || !absl::IsAborted(change.status()) ||
+        storage::IsRoutingTableChanged(change.status())) {
+      return change;
+    }
+  }
+  return change;
+}
+
 absl::StatusOr<int> Escalator::RunDue() {
   int done = 0;
   for (;;) {
@@ -97,25 +126,16 @@ absl::StatusOr<int> Escalator::RunDue() {
     if (!due.ok()) return due.status();
     if (due->empty()) return done;
     const ActiveTable active = routing_->Current();
-    const router::RoutingTable& table = *active.table;
     int progressed = 0;
     for (const storage::AssignmentRecord& a : *due) {
-      absl::StatusOr<storage::CaseRecord> c = store_->GetCase(a.case_number);
-      if (!c.ok()) return c.status();
-      std::vector<std::string> held;  // every desk that holds or held the case
-      for (const storage::AssignmentRecord& other : c->assignments) held.push_back(other.desk_id);
-      std::optional<router::RoutedTarget> target =
-          router::EscalationTarget(table, a.rule_id, a.desk_id, c->jurisdictions, held);
-      storage::NewAssignment successor;
-      if (target) successor = ToNewAssignment(*target);
-      successor.routing_table_version = active.version;
-      absl::StatusOr<storage::AssignmentChange> change =
-          store_->EscalateAssignment(a.id, successor);
+      absl::StatusOr<storage::AssignmentChange> change = Escalate(a, active);
       if (!change.ok()) {
         // Acknowledged (or escalated by another process) in the meantime: nothing to do.
         if (absl::IsFailedPrecondition(change.status())) continue;
         // Another routing table came into force: the next round decides on that one.
         if (storage::IsRoutingTableChanged(change.status())) break;
+        // Desks kept taking the case while we chose: the next round reads it again.
+        if (absl::IsAborted(change.status())) continue;
         return change.status();
       }
       ++progressed;

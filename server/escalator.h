@@ -4,8 +4,9 @@
 // the server was down fires at once on start. A hand-off still pending at its deadline becomes
 // escalated and the next desk of its rule's escalation chain (else the centre desk) gets a
 // new hand-off with its own deadline, counted from that moment; a hand-off with nobody left
-// to escalate to (the centre desk's own) is marked overdue once and stays pending. All as
-// audit events, so desks see them in their streams. Thread-safe.
+// to escalate to (the centre desk's own, or the centre desk already holds the case) is marked
+// overdue once and stays pending. All as audit events, so desks see them in their streams.
+// Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -42,6 +43,10 @@ class Escalator {
  private:
   struct Timer;
   void Arm();
+  // One due hand-off: its successor chosen on `active` and stored, choosing again (up to 3
+  // times) when the store says the chosen desk took the case meanwhile.
+  absl::StatusOr<storage::AssignmentChange> Escalate(const storage::AssignmentRecord& a,
+                                                     const ActiveTable& active);
 
   storage::Store* const store_;
   RoutingSnapshot* const routing_;

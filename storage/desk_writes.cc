@@ -364,6 +364,14 @@ absl::StatusOr<AssignmentChange> ApplyEscalate(WriteContext& ctx, int64_t id,
   if (successor.desk_id == a.desk_id) {
     return absl::InvalidArgumentError(Concat("the successor desk must differ from ", a.desk_id));
   }
+  // The successor was chosen from an earlier read; a transfer or decline committed since may
+  // have given that desk the case. No desk holds two open hand-offs of one case.
+  for (const AssignmentRecord& other : l->c.assignments) {
+    if (other.desk_id == successor.desk_id && IsOpenAssignmentStatus(other.status)) {
+      return absl::AbortedError(Concat("desk ", successor.desk_id, " took case ", l->c.case_number,
+                                       " meanwhile (assignment ", other.id, "); decide again"));
+    }
+  }
   if (absl::Status s = SetAssignmentStatus(ctx.db, id, "escalated", "", now_ms); !s.ok()) {
     return s;
   }

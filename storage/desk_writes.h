@@ -65,7 +65,8 @@ absl::StatusOr<EventRecord> ApplyRecordAccess(WriteContext& ctx, int64_t case_id
 // escalated and `successor` takes it over (replaces_id set); with an empty successor (no one
 // left: the centre desk's own hand-off) it stays pending and is marked overdue once
 // ("assignment.overdue"). FAILED_PRECONDITION when it is no longer pending, not yet due, or
-// already marked overdue.
+// already marked overdue; ABORTED when the successor's desk holds an open hand-off of the case
+// (given to it since the successor was chosen: choose again).
 absl::StatusOr<AssignmentChange> ApplyEscalate(WriteContext& ctx, int64_t id,
                                                const NewAssignment& successor, int64_t now_ms);
 

@@ -164,7 +164,7 @@ void RouteReports(const RoutingTable& table) {
         CheckTarget(table, *next);
       }
       if (auto next = hotline::router::EscalationTarget(table, target.rule_id, target.desk_id,
-                                                        codes, holding)) {
+                                                        codes, holding, holding)) {
         CheckTarget(table, *next);
       }
       // A rule id the table does not have (a decision made under an older table).

@@ -176,7 +176,7 @@ TEST_CASE("escalation follows the rule's chain, then the centre desk", "[escalat
   CHECK(t.FindRule("begging")->escalation.size() == 2);
 
   // Step 1 would be the police desk itself: it is the overdue desk, so step 2 takes it.
-  auto first = EscalationTarget(t, "begging", "police-110105", {"110105"}, {});
+  auto first = EscalationTarget(t, "begging", "police-110105", {"110105"}, {}, {});
   REQUIRE(first);
   CHECK(first->desk_id == "center");
   CHECK(first->ack_deadline == std::chrono::minutes(10));
@@ -185,14 +185,23 @@ TEST_CASE("escalation follows the rule's chain, then the centre desk", "[escalat
         "'begging': desk center named by the rule");
 
   // The centre desk overdue after the police already held the case: nothing is left.
-  CHECK_FALSE(EscalationTarget(t, "begging", "center", {"110105"}, {"police-110105"}));
+  CHECK_FALSE(EscalationTarget(t, "begging", "center", {"110105"}, {"police-110105"}, {}));
   // ... but a chain step the case has not seen yet is still taken, even from the centre.
-  auto from_center = EscalationTarget(t, "begging", "center", {"110105"}, {});
+  auto from_center = EscalationTarget(t, "begging", "center", {"110105"}, {}, {});
   REQUIRE(from_center);
   CHECK(from_center->desk_id == "police-110105");
 
+  // The chain is used up and the centre held the case before (it handed it on): the centre
+  // takes it again, as the last resort. Not while it holds an open hand-off of the case.
+  auto again = EscalationTarget(t, "begging", "police-110105", {"110105"},
+                                {"police-110105", "center"}, {"police-110105"});
+  REQUIRE(again);
+  CHECK(again->desk_id == "center");
+  CHECK_FALSE(EscalationTarget(t, "begging", "police-110105", {"110105"},
+                               {"police-110105", "center"}, {"police-110105", "center"}));
+
   // A rule without a chain goes to the centre desk and says so.
-  auto fallback = EscalationTarget(t, "default", "police-110105", {"110105"}, {});
+  auto fallback = EscalationTarget(t, "default", "police-110105", {"110105"}, {}, {});
   REQUIRE(fallback);
   CHECK(fallback->desk_id == "center");
   CHECK(fallback->resolution ==
@@ -200,7 +209,7 @@ TEST_CASE("escalation follows the rule's chain, then the centre desk", "[escalat
         "no escalation chain; the centre desk center takes it");
 
   // A rule that is gone from the table (the table changed since) still reaches the centre.
-  auto gone = EscalationTarget(t, "no-such-rule", "police-110105", {"110105"}, {});
+  auto gone = EscalationTarget(t, "no-such-rule", "police-110105", {"110105"}, {}, {});
   REQUIRE(gone);
   CHECK(gone->resolution.find("rule 'no-such-rule' is not in table t1") != std::string::npos);
 

@@ -18,6 +18,7 @@ constexpr int64_t kMinute = 60'000;
 
 // Police must acknowledge within 10 minutes; the chain goes to the community worker (20
 // minutes), then to the centre (30 minutes), whose own hand-off can only become overdue.
+// Abuse goes to the police and the community worker at once, with no chain.
 constexpr std::string_view kTable = R"(version = "esc"
 [[jurisdiction]]
 code = "11"
@@ -53,6 +54,11 @@ when = { categories = ["begging"] }
 targets = [ { type = "police" } ]
 escalate = [ { type = "community" } ]
 [[rule]]
+id = "abuse"
+cites = "art. 6"
+when = { categories = ["abuse"] }
+targets = [ { type = "police" }, { type = "community" } ]
+[[rule]]
 id = "default"
 cites = "art. 33"
 default = true
@@ -85,12 +91,13 @@ struct Env {
     escalator = std::make_unique<Escalator>(store.get(), routing.get(), &clock);
   }
 
-  storage::CaseRecord Submit(const std::string& request_id) {
+  storage::CaseRecord Submit(const std::string& request_id,
+                             v1::DistressCategory category = v1::DISTRESS_CATEGORY_BEGGING) {
     v1::SubmitReportRequest request = testing::ValidReportRequest();
     request.set_request_id(request_id);
     request.mutable_report()->mutable_children(0)->set_jurisdiction_code("110105");
     request.mutable_report()->clear_categories();
-    request.mutable_report()->add_categories(v1::DISTRESS_CATEGORY_BEGGING);
+    request.mutable_report()->add_categories(category);
     const router::Decision decision = router::Route(*routing->Get(), ToFacts(request.report()));
     auto c = store->CreateCase(ToNewCase(request, decision, "op"));
     REQUIRE(c.ok());
@@ -165,6 +172,113 @@ TEST_CASE("an unacknowledged hand-off escalates along the chain at each deadline
                                           "assignment.overdue"});
   CHECK((*history)[3].actor == "system");
   CHECK(env.store->VerifyAuditLog()->ok);
+}
+
+// The hand-off a desk of the table would get, as the server builds it for a transfer.
+storage::NewAssignment HandOffTo(const std::string& desk, const std::string& rule,
+                                 int64_t deadline_seconds) {
+  storage::NewAssignment a;
+  a.desk_id = desk;
+  a.desk_type = desk == "center" ? "center" : desk.substr(0, desk.find('-'));
+  a.desk_name = desk;
+  a.rule_id = rule;
+  a.resolution = "transferred by hand";
+  a.ack_deadline_seconds = deadline_seconds;
+  a.routing_table_version = 1;
+  return a;
+}
+
+size_t OpenOn(const storage::CaseRecord& c, const std::string& desk) {
+  size_t n = 0;
+  for (const storage::AssignmentRecord& a : c.assignments) {
+    if (a.desk_id == desk && storage::IsOpenAssignmentStatus(a.status)) ++n;
+  }
+  return n;
+}
+
+TEST_CASE("the centre desk, the last resort, takes a case back that it handed on", "[escalator]") {
+  // Review finding: police -> (escalated) community -> (escalated) centre; the centre
+  // transfers it back to the police, who miss their deadline again. Every chain desk held
+  // the case, and so did the centre: the police hand-off was only marked overdue, and nobody
+  // was handed the case.
+  Env env;
+  const storage::CaseRecord c = env.Submit("esc-back");
+  env.clock.Advance(10 * kMinute);
+  REQUIRE(*env.escalator->RunDue() == 1);
+  env.clock.Advance(20 * kMinute);
+  REQUIRE(*env.escalator->RunDue() == 1);
+  storage::CaseRecord now = env.Load(c.case_number);
+  REQUIRE(now.assignments.size() == 3);
+  REQUIRE(now.assignments[2].desk_id == "center");
+  auto back = env.store->HandOffAssignment(now.assignments[2].id, "centre-agent", "transferred",
+                                           "the police station must go",
+                                           HandOffTo("police-110105", "begging", 600));
+  REQUIRE(back.ok());
+  REQUIRE(back->successor);
+
+  env.clock.Advance(10 * kMinute);
+  CHECK(*env.escalator->RunDue() == 1);
+  now = env.Load(c.case_number);
+  REQUIRE(now.assignments.size() == 5);
+  CHECK(now.assignments[3].status == "escalated");
+  CHECK(now.assignments[3].overdue_ms == 0);
+  CHECK(now.assignments[4].desk_id == "center");
+  CHECK(now.assignments[4].status == "pending");
+  CHECK(now.assignments[4].resolution ==
+        "escalated from police-110105 (not acknowledged by its deadline): the escalation "
+        "chain of rule 'begging' is used up; the centre desk center takes it");
+
+  // The centre's own hand-off, overdue: nobody left, as before.
+  env.clock.Advance(30 * kMinute);
+  CHECK(*env.escalator->RunDue() == 1);
+  now = env.Load(c.case_number);
+  CHECK(now.assignments.size() == 5);
+  CHECK(now.assignments[4].overdue_ms != 0);
+  CHECK(env.store->VerifyAuditLog()->ok);
+}
+
+TEST_CASE("an escalation never gives a desk a second open hand-off of a case", "[escalator]") {
+  // Abuse: police and the community worker. The community worker transfers its hand-off to
+  // the centre; then the police miss their deadline, and the centre (the chain's end) already
+  // holds the case.
+  Env env;
+  const storage::CaseRecord c = env.Submit("esc-twice", v1::DISTRESS_CATEGORY_ABUSE);
+  REQUIRE(c.assignments.size() == 2);
+  const storage::AssignmentRecord police = c.assignments[0];
+  REQUIRE(police.desk_id == "police-110105");
+  REQUIRE(c.assignments[1].desk_id == "community-110105");
+
+  SECTION("chosen on an earlier read: the store refuses it, and nothing changes") {
+    // The escalator read the case before the transfer and chose the centre (review finding:
+    // 3 in 60 such races left the centre with two open hand-offs).
+    env.clock.Advance(10 * kMinute);
+    REQUIRE(env.store
+                ->HandOffAssignment(c.assignments[1].id, "community-worker", "transferred",
+                                    "needs the centre", HandOffTo("center", "abuse", 1800))
+                .ok());
+    auto late = env.store->EscalateAssignment(police.id, HandOffTo("center", "abuse", 1800));
+    REQUIRE_FALSE(late.ok());
+    CHECK(absl::IsAborted(late.status()));
+    CHECK_FALSE(storage::IsRoutingTableChanged(late.status()));
+    CHECK(std::string(late.status().message()).find("desk center took case") == 0);
+    const storage::CaseRecord now = env.Load(c.case_number);
+    CHECK(now.assignments.size() == 3);
+    CHECK(now.assignments[0].status == "pending");
+  }
+
+  SECTION("the escalator reads again: the police hand-off is marked overdue") {
+    REQUIRE(env.store
+                ->HandOffAssignment(c.assignments[1].id, "community-worker", "transferred",
+                                    "needs the centre", HandOffTo("center", "abuse", 1800))
+                .ok());
+    env.clock.Advance(10 * kMinute);
+    CHECK(*env.escalator->RunDue() == 1);
+    const storage::CaseRecord now = env.Load(c.case_number);
+    CHECK(OpenOn(now, "center") == 1);
+    CHECK(now.assignments.size() == 3);
+    CHECK(now.assignments[0].status == "pending");
+    CHECK(now.assignments[0].overdue_ms == kStart + 10 * kMinute);
+  }
 }
 
 TEST_CASE("an acknowledged hand-off never escalates", "[escalator]") {

@@ -5,8 +5,11 @@
 //   hotlined backup  [--config FILE] [--db PATH] --to FILE
 //   hotlined restore [--config FILE] [--db PATH] --from FILE [--force]
 //   hotlined purge   [--config FILE] [--db PATH] [--days N]
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +18,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -93,9 +97,31 @@ void ExplainBusErrors(const std::string& db_path) {
   ::sigaction(SIGBUS, &action, nullptr);
 }
 
+// File descriptors: one per connection, besides the database's. gRPC 1.51 stops accepting
+// connections for good once accept() fails with EMFILE (review finding: 1,100 idle
+// connections under the common soft limit of 1,024 left the server alive and deaf until
+// restarted). So the soft limit is raised to the hard one, and a low limit is a warning.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < 4096) {
+    spdlog::warn(
+        "only {} file descriptors (RLIMIT_NOFILE): each connection takes one, and once they "
+        "run out no new connection is accepted until hotlined is restarted; raise the limit "
+        "(ulimit -n, or LimitNOFILE= under systemd)",
+        static_cast<uint64_t>(limit.rlim_cur));
+  }
+}
+
 int Serve(const ServerConfig& config) {
   ExplainBusErrors(config.db_path);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  RaiseFileLimit();
   std::error_code ec;
   const bool fresh = !std::filesystem::exists(config.db_path, ec);
   // A new database imports the routing table: one that does not load is refused before the
@@ -117,6 +143,12 @@ int Serve(const ServerConfig& config) {
   // right after the line below still shuts down gracefully.
   asio::io_context io;
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  // SIGHUP was blocked from the start of main() (its default action ends the process); one
+  // sent meanwhile is delivered now, to the handler, and re-reads the routing table.
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  pthread_sigmask(SIG_UNBLOCK, &hup, nullptr);
   // The one line scripts wait for; port 0 in the config picks a free port.
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("hotlined: serving on %s:%d\n", host.c_str(), (*server)->port());
@@ -300,6 +332,15 @@ int RevokeToken(const ServerConfig& config, const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `kill -HUP` (a routing-table reload, sent by logrotate or `systemctl reload` right after
+  // a start) killed the server while it opened the database and loaded the table, before its
+  // handler was installed (review finding: 29 of 30 starts). Blocked here, before any thread
+  // exists, so every thread inherits it; Serve unblocks it once the handler is in place. The
+  // other commands run with it blocked: a reload means nothing to them.
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &hup, nullptr);
   hotline::server::ConfigureProcess();
   spdlog::set_default_logger(spdlog::stderr_logger_mt("hotlined"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");

@@ -225,6 +225,10 @@ absl::StatusOr<Connection> Connection::Open(const std::string& path,
   if (absl::Status s = db.Exec(settings); !s.ok()) {
     return absl::Status(s.code(), Concat(what, ": ", s.message()));
   }
+  const std::string limit = Concat("PRAGMA journal_size_limit=", options.journal_size_limit_bytes);
+  if (absl::StatusOr<int64_t> set = db.QueryInt(limit.c_str()); !set.ok()) {
+    return absl::Status(set.status().code(), Concat(what, ": ", set.status().message()));
+  }
   return db;
 }
 

@@ -76,11 +76,15 @@ class Statement {
 struct ConnectionOptions {
   int busy_timeout_ms = 5000;
   bool query_only = false;  // read connections
+  // When the WAL starts over, a -wal file larger than this is truncated to it. Without a
+  // limit, a WAL that a long read let grow (36 MB on a 40 MB disk in a review) kept that size
+  // for good. Normal load keeps it near the checkpoint threshold (a few MB).
+  int64_t journal_size_limit_bytes = int64_t{16} << 20;
 };
 
 // An open database connection with the settings the store relies on: journal_mode=WAL (file
-// databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, temp_store=MEMORY, the busy
-// timeout. Movable, closes on destruction.
+// databases), synchronous=FULL, foreign_keys=ON, secure_delete=ON, temp_store=MEMORY,
+// journal_size_limit, the busy timeout. Movable, closes on destruction.
 //
 // Prepare keeps the statements it compiles (up to 64 distinct SQL texts) and hands a finished
 // one out again for the same text: the store runs the same few dozen statements over and

@@ -137,6 +137,32 @@ TEST_CASE("After a long read held checkpoints back, the backlog is copied in the
   CHECK(a.checkpointer->stats().max_catch_up_pages < 20);
 }
 
+TEST_CASE("A WAL that a long read let grow shrinks back to journal_size_limit") {
+  TempDb file;
+  sqlite::ConnectionOptions options;
+  options.journal_size_limit_bytes = 64 * 1024;
+  absl::StatusOr<sqlite::Connection> writer = sqlite::Connection::Open(file.path(), options);
+  REQUIRE(writer.ok());
+  REQUIRE(writer->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)").ok());
+  absl::StatusOr<std::unique_ptr<Checkpointer>> checkpointer =
+      Checkpointer::Start(file.path(), 5000, 20);
+  REQUIRE(checkpointer.ok());
+  (*checkpointer)->Attach(*writer);
+  absl::StatusOr<sqlite::Connection> reader = sqlite::Connection::Open(file.path(), {});
+  REQUIRE(reader.ok());
+  REQUIRE(reader->Exec("BEGIN").ok());
+  REQUIRE(reader->QueryInt("SELECT count(*) FROM t").ok());
+  CommitRows(*writer, **checkpointer, 300);  // about 1.2 MB of WAL, held by the reader
+  const std::string wal = file.path() + "-wal";
+  CHECK(std::filesystem::file_size(wal) > 1'000'000);
+  REQUIRE(reader->Exec("COMMIT").ok());
+  REQUIRE(Eventually([&] {
+    CommitRows(*writer, **checkpointer, 1);
+    return (*checkpointer)->stats().commit_wal_pages < 20;  // the WAL started over
+  }));
+  CHECK(std::filesystem::file_size(wal) <= 64 * 1024 + 20 * 4200);
+}
+
 // Writes `n` reports through the store with up to `in_flight` waiting at any time, so the
 // writer commits back to back; returns the largest WAL file size seen after a completion.
 uintmax_t WriteSteadily(Store& store, const std::string& wal, int n, int in_flight) {

@@ -100,28 +100,37 @@ void ExplainBusErrors(const std::string& db_path) {
 // File descriptors: one per connection, besides the database's. gRPC 1.51 stops accepting
 // connections for good once accept() fails with EMFILE (review finding: 1,100 idle
 // connections under the common soft limit of 1,024 left the server alive and deaf until
-// restarted). So the soft limit is raised to the hard one, and a low limit is a warning.
-void RaiseFileLimit() {
+// restarted). So the soft limit is raised to the hard one, and a low limit is a warning;
+// under 64, too few for the database and gRPC's own (gRPC aborted at 20, and at 24 its
+// failure read as "address in use"), the server does not start. Returns that refusal, or "".
+std::string RaiseFileLimit() {
   rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return "";
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
-  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < 4096) {
-    spdlog::warn(
-        "only {} file descriptors (RLIMIT_NOFILE): each connection takes one, and once they "
-        "run out no new connection is accepted until hotlined is restarted; raise the limit "
-        "(ulimit -n, or LimitNOFILE= under systemd)",
-        static_cast<uint64_t>(limit.rlim_cur));
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 4096) return "";
+  const auto n = static_cast<uint64_t>(limit.rlim_cur);
+  if (n < 64) {
+    return fmt::format(
+        "only {} file descriptors (RLIMIT_NOFILE): hotlined needs at least 64, and one more "
+        "per connection; raise the limit (ulimit -n, or LimitNOFILE= under systemd)",
+        n);
   }
+  spdlog::warn(
+      "only {} file descriptors (RLIMIT_NOFILE): each connection takes one, and once they run "
+      "out no new connection is accepted until hotlined is restarted; raise the limit (ulimit "
+      "-n, or LimitNOFILE= under systemd)",
+      n);
+  return "";
 }
 
 int Serve(const ServerConfig& config) {
   ExplainBusErrors(config.db_path);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  RaiseFileLimit();
+  if (const std::string refused = RaiseFileLimit(); !refused.empty()) return Fail(refused);
   std::error_code ec;
   const bool fresh = !std::filesystem::exists(config.db_path, ec);
   // A new database imports the routing table: one that does not load is refused before the

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -26,6 +27,21 @@ absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_READONLY:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
+      // What the system said, where that names the cause better than SQLite's code: a full
+      // disk at start-up is "disk I/O error", and no descriptor left is "unable to open".
+      switch (db != nullptr ? sqlite3_system_errno(db) : 0) {
+        case ENOSPC:
+        case EDQUOT:
+          return absl::ResourceExhaustedError(Concat(what, ": disk full"));
+        case EMFILE:
+        case ENFILE:
+          return absl::UnavailableError(
+              Concat(what,
+                     ": too many open files (the limit on file descriptors: ulimit -n, "
+                     "LimitNOFILE= under systemd)"));
+        default:
+          break;
+      }
       return absl::UnavailableError(
           Concat(what, ": ", detail, " — the database file cannot be written (read-only, or a "
                  "failing disk)"));

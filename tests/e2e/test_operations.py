@@ -6,6 +6,7 @@ and searched byte by byte."""
 
 import os
 import re
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -273,6 +274,35 @@ class OperationsTest(unittest.TestCase):
             self.assertIn("is unchanged (routing table version 1 stays in force)", log_text())
             proc.terminate()
             self.assertEqual(proc.wait(timeout=20), 0, log_text())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    def test_too_few_file_descriptors_is_a_clear_refusal_and_a_few_a_warning(self):
+        # At 20 descriptors gRPC aborted the process; at 24 its failure read "the address is
+        # in use". Each connection takes one, and gRPC accepts none again once they ran out.
+        self.server.stop()
+
+        def start(n):
+            return subprocess.Popen(
+                [HOTLINED, "--config", self.server.config], stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n)))
+        for n in (20, 24):
+            proc = start(n)
+            out, err = proc.communicate(timeout=30)
+            self.assertEqual((proc.returncode, out), (1, ""), err)
+            self.assertIn(f"hotlined: only {n} file descriptors (RLIMIT_NOFILE): hotlined needs "
+                          "at least 64", err)
+        proc = start(100)
+        try:
+            self.assertRegex(proc.stdout.readline().rstrip("\n"), harness.SERVING_RE)
+            proc.terminate()
+            _, err = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, err)
+            self.assertIn("warning only 100 file descriptors (RLIMIT_NOFILE): each connection takes "
+                          "one", err)
         finally:
             if proc.poll() is None:
                 proc.kill()

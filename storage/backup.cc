@@ -329,12 +329,19 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
     return absl::FailedPreconditionError(
         Concat("'", to_path, "' exists; a backup never overwrites a file"));
   }
+  // A failed copy leaves nothing behind: not the file, nor the rollback journal SQLite
+  // created beside it (a backup to a full disk left "<to>-journal").
+  const auto discard = [&] {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      std::filesystem::remove(Concat(to_path, suffix), ec);
+    }
+  };
   {
     sqlite::ConnectionOptions options;
     options.query_only = true;
     absl::StatusOr<sqlite::Connection> from = sqlite::Connection::Open(db_path, options);
     if (!from.ok()) {
-      std::filesystem::remove(to_path, ec);
+      discard();
       return from.status();
     }
     sqlite3* to = nullptr;
@@ -350,13 +357,13 @@ absl::StatusOr<BackupReport> BackupDatabase(const std::string& db_path,
     }
     sqlite3_close_v2(to);
     if (!copied.ok()) {
-      std::filesystem::remove(to_path, ec);
+      discard();
       return copied;
     }
   }
   absl::StatusOr<BackupReport> report = VerifyDatabaseFile(to_path);
   if (!report.ok()) {
-    std::filesystem::remove(to_path, ec);
+    discard();
     return absl::Status(report.status().code(),
                         Concat("the copy did not verify and was removed: ",
                                report.status().message()));

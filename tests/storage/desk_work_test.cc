@@ -514,7 +514,7 @@ TEST_CASE("Declining without a successor needs another open assignment on the ca
   CheckVerified(store);
 }
 
-TEST_CASE("Closing withdraws open work per desk, and a closed case refuses every desk action") {
+TEST_CASE("Closing withdraws open work per desk, and every desk action on it is then refused") {
   Env env;
   Store& store = *env.store;
   const CaseRecord c = MustCreate(store, SampleReport("a"));
@@ -541,21 +541,64 @@ TEST_CASE("Closing withdraws open work per desk, and a closed case refuses every
                                   ",\"desk_id\":\"edu-110105\",\"reason\":\"case closed\"}");
   CHECK(history[8].desk_id.empty());
 
-  const std::string refused = "case " + c.case_number + " is closed; assignment ";
+  // Refused for the hand-off's own status (withdrawn), not the case's: see the next test.
+  const std::string edu_refused = "assignment " + Str(edu) + " is withdrawn; ";
+  const std::string police_refused = "assignment " + Str(police) + " is withdrawn; ";
   CheckStatus(store.AcknowledgeAssignment(edu, "teacher").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(edu) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              edu_refused + "only a pending assignment can be acknowledged");
   CheckStatus(store.PostAssignmentUpdate(police, "officer", "note", "late news").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              police_refused + "updates are posted on an acknowledged assignment");
   CheckStatus(store.ResolveAssignment(police, "officer", "referred", "").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              police_refused + "only an acknowledged assignment can be resolved");
   CheckStatus(
       store
           .HandOffAssignment(police, "officer", "transferred", "r", Desk("school-110105", "school"))
           .status(),
-      absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+      absl::StatusCode::kFailedPrecondition,
+      police_refused + "only a pending or acknowledged assignment can be transferred");
   CHECK(Events(store) == 9);
   CHECK(store.GetCase(c.case_number)->assignments.size() == 2);
   CheckVerified(store);
+}
+
+TEST_CASE(
+    "Review (agency side): an action on a hand-off passed on names its status, not the case's") {
+  // A desk that transferred a case may no longer see it; refusing its late acknowledgement
+  // with "case HL-... is closed" told it how the case went on.
+  Env env;
+  Store& store = *env.store;
+  const CaseRecord c = MustCreate(store, SampleReport("a", {"police-110105"}));
+  const int64_t police = c.assignments[0].id;
+  absl::StatusOr<AssignmentChange> moved = store.HandOffAssignment(
+      police, "officer", "transferred", "r", Desk("school-110105", "school"));
+  REQUIRE(moved.ok());
+  REQUIRE(moved->successor);
+  const int64_t school = moved->successor->id;
+  const std::string refused = "assignment " + Str(police) + " is transferred; ";
+  const auto check_refusals = [&] {
+    CheckStatus(store.AcknowledgeAssignment(police, "officer").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "only a pending assignment can be acknowledged");
+    CheckStatus(store.PostAssignmentUpdate(police, "officer", "note", "late news").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "updates are posted on an acknowledged assignment");
+    CheckStatus(store.ResolveAssignment(police, "officer", "referred", "").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "only an acknowledged assignment can be resolved");
+    CheckStatus(
+        store.HandOffAssignment(police, "officer", "declined", "r", Desk("center", "center"))
+            .status(),
+        absl::StatusCode::kFailedPrecondition,
+        refused + "only a pending or acknowledged assignment can be declined");
+  };
+  check_refusals();  // the case is open
+  REQUIRE(store.AcknowledgeAssignment(school, "teacher").ok());
+  REQUIRE(store.ResolveAssignment(school, "teacher", "child_safe", "").ok());
+  REQUIRE(store.CloseCase(c.case_number, "sup", "child_safe", "", false).ok());
+  check_refusals();  // closed: the same words
 }
 
 TEST_CASE("ReopenCase reopens resolved and closed reports only") {

@@ -27,15 +27,6 @@ void SetTime(int64_t millis, google::protobuf::Timestamp* out) {
   *out = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(millis);
 }
 
-// The status an assignment had right after `e`: the payload says so for every event but
-// "assignment.created" (pending) and "assignment.withdrawn" (withdrawn), which predate it.
-std::string StatusAfter(const storage::EventRecord& e) {
-  std::string status = PayloadString(e, "status");
-  if (!status.empty()) return status;
-  const std::string suffix = e.type.substr(e.type.find('.') + 1);
-  return suffix == "created" ? "pending" : suffix;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
@@ -55,10 +46,7 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
     ev->set_type(e.type);
     SetTime(e.time_ms, ev->mutable_time());
     ev->set_actor(e.actor);
-    v1::Assignment* assignment = ev->mutable_assignment();
-    *assignment = ToAssignmentProto(feed->assignments[i]);
-    assignment->set_status(static_cast<v1::AssignmentStatus>(
-        proto::ParseShortName(v1::AssignmentStatus_descriptor(), StatusAfter(e)).value_or(0)));
+    *ev->mutable_assignment() = ToAssignmentProto(feed->assignments[i]);  // as of the event
     if (e.type == "assignment.updated") {
       ev->set_update_kind(static_cast<v1::UpdateKind>(
           proto::ParseShortName(v1::UpdateKind_descriptor(), PayloadString(e, "kind"))

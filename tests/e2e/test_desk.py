@@ -566,6 +566,26 @@ class DeskLifecycleTest(unittest.TestCase):
                                       metadata=metadata(self.dongcheng), timeout=T)
         self.assertEqual(got.case.case_number, number)
 
+    def test_review_a_replayed_event_shows_the_assignment_as_it_was(self):
+        # The reviewer saw a replayed "assignment.created" carry the outcome and update time of
+        # the hand-off as it was later resolved.
+        case = self.submit(jurisdiction="110101")  # begging: police-110101 (dongcheng)
+        self.assertEqual([a.desk_id for a in case.assignments], ["police-110101"])
+        aid = case.assignments[0].id
+        self.ack(aid, self.dongcheng)
+        self.update(aid, self.dongcheng)
+        self.resolve(aid, self.dongcheng, "child_safe")
+        events = [m.event for _, m in self.watch(self.dongcheng)
+                  if m.HasField("event") and m.event.assignment.id == aid]
+        self.assertEqual([(e.type, e.assignment.status, e.assignment.outcome) for e in events],
+                         [("assignment.created", PENDING, ""),
+                          ("assignment.acknowledged", ACKNOWLEDGED, ""),
+                          ("assignment.updated", ACKNOWLEDGED, ""),
+                          ("assignment.resolved", RESOLVED, "child_safe")])
+        for e in events:
+            self.assertEqual(e.assignment.update_time, e.time, e.type)
+            self.assertFalse(e.assignment.HasField("overdue_time"), e.type)
+
     def test_transfer_to_a_desk_already_holding_the_case_is_refused(self):
         case, ids = self.dropout()  # school-110105 and community-110105002002
         details = self.refused(

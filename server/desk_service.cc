@@ -137,7 +137,7 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
                                              : std::chrono::seconds(request->heartbeat_seconds());
   if (absl::Status s = streams_->Acquire(name); !s.ok()) return refuse(name, s);
   LogCall(kRpc, name, "", absl::OkStatus());
-  return hub_->Watch(*std::move(desks), after, heartbeat, name, caller->principal.token_id,
+  return hub_->Watch(*std::move(desks), after, heartbeat, *caller,
                      [limiter = streams_, name] { limiter->Release(name); });
 }
 
@@ -169,7 +169,7 @@ grpc::ServerUnaryReactor* DeskService::ListAssignments(grpc::CallbackServerConte
     if (!c.ok()) return FinishCall(context, kRpc, name, "", c.status());
     v1::AssignmentWithCase* item = response->add_assignments();
     *item->mutable_assignment() = ToAssignmentProto(a);
-    *item->mutable_case_summary() = ToCaseSummary(*c);
+    *item->mutable_case_summary() = CaseSummaryFor(*caller, *c);
   }
   if (page->next_before_id != 0) {
     response->set_next_page_token(MakePageToken(page->next_before_id, *request));

@@ -566,6 +566,50 @@ class DeskLifecycleTest(unittest.TestCase):
                                       metadata=metadata(self.dongcheng), timeout=T)
         self.assertEqual(got.case.case_number, number)
 
+    def test_review_a_desk_that_handed_on_does_not_learn_how_the_case_goes_on(self):
+        # The reviewer's leak: ListAssignments, the stream and a refused action on the old
+        # hand-off told the transferring desk that the case was resolved, then closed.
+        case = self.begging(jurisdiction="110105")
+        number, old = case.case_number, case.assignments[0].id
+        new = self.transfer(old, self.chaoyang, "police-110101").successor
+        self.ack(new.id, self.dongcheng)
+        self.resolve(new.id, self.dongcheng)
+
+        def listed_status(token, aid):
+            page = self.desk.ListAssignments(desk_pb2.ListAssignmentsRequest(page_size=500),
+                                             metadata=metadata(token), timeout=T)
+            return {a.assignment.id: a.case_summary.status for a in page.assignments}[aid]
+
+        def refused_ack():
+            details = self.refused(lambda: self.ack(old, self.chaoyang), FAILED_PRECONDITION,
+                                   f"assignment {old} is transferred")
+            for word in (number, "closed", "resolved"):
+                self.assertNotIn(word, details)
+
+        def streamed_statuses(token, desks, aid):
+            return {m.event.case_summary.status for _, m in self.watch(token, desks)
+                    if m.HasField("event") and m.event.assignment.id == aid}
+
+        for now in (S.CASE_STATUS_RESOLVED, S.CASE_STATUS_CLOSED):
+            if now == S.CASE_STATUS_CLOSED:
+                self.intake.CloseCase(intake_pb2.CloseCaseRequest(case_number=number,
+                                                                  outcome="child_safe"),
+                                      metadata=metadata(self.sup), timeout=T)
+            self.assertEqual(listed_status(self.chaoyang, old), S.CASE_STATUS_UNSPECIFIED)
+            self.assertEqual(listed_status(self.dongcheng, new.id), now)  # the desk that resolved
+            refused_ack()
+            self.assertEqual(streamed_statuses(self.chaoyang, [], old),
+                             {S.CASE_STATUS_UNSPECIFIED})
+            self.assertEqual(streamed_statuses(self.dongcheng, [], new.id), {now})
+            # Supervisors and auditors are unaffected.
+            for token in (self.sup, self.aud):
+                self.assertEqual(streamed_statuses(token, ["police-110105"], old), {now})
+                page = self.desk.ListAssignments(
+                    desk_pb2.ListAssignmentsRequest(desk_ids=["police-110105"], page_size=500),
+                    metadata=metadata(token), timeout=T)
+                self.assertEqual({a.assignment.id: a.case_summary.status
+                                  for a in page.assignments}[old], now)
+
     def test_review_a_replayed_event_shows_the_assignment_as_it_was(self):
         # The reviewer saw a replayed "assignment.created" carry the outcome and update time of
         # the hand-off as it was later resolved.

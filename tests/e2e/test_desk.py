@@ -566,6 +566,49 @@ class DeskLifecycleTest(unittest.TestCase):
                                       metadata=metadata(self.dongcheng), timeout=T)
         self.assertEqual(got.case.case_number, number)
 
+    def accesses(self, number):
+        return [(a.actor, a.role, a.rpc) for a in self.intake.ListCaseAccess(
+            intake_pb2.ListCaseAccessRequest(case_number=number), metadata=metadata(self.aud),
+            timeout=T).accesses]
+
+    def test_review_a_desk_that_handed_on_reads_back_its_own_texts_and_that_is_recorded(self):
+        # The reviewer's audit gap: GetAssignment on a transferred hand-off answered every
+        # update's text (a supervisor's note too) and recorded no read of the case.
+        case = self.begging(jurisdiction="110105")
+        number, old = case.case_number, case.assignments[0].id
+        self.ack(old, self.chaoyang)
+        self.update(old, self.chaoyang, text="met the child at the station")
+        self.update(old, self.sup, desk_pb2.UPDATE_KIND_NOTE, "supervisor: the mother is in rehab")
+        self.transfer(old, self.chaoyang, "police-110101")
+        before = self.accesses(number)
+        got = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=old),
+                                      metadata=metadata(self.chaoyang), timeout=T)
+        self.assertFalse(got.HasField("case"))
+        # What it wrote itself, and that the supervisor posted a note, without the note.
+        self.assertEqual([(u.actor, u.kind, u.text) for u in got.updates],
+                         [("police-chaoyang", desk_pb2.UPDATE_KIND_INVESTIGATION_FINDING,
+                           "met the child at the station"),
+                          ("sup-desk", desk_pb2.UPDATE_KIND_NOTE, "")])
+        self.assertEqual(self.accesses(number),
+                         before + [("police-chaoyang", "agency", "Desk.GetAssignment")],
+                         "the texts were answered without a recorded read")
+        # The supervisor (still on the case) reads both texts, recorded as before.
+        sup = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=old),
+                                      metadata=metadata(self.sup), timeout=T)
+        self.assertEqual([u.text for u in sup.updates],
+                         ["met the child at the station", "supervisor: the mother is in rehab"])
+        self.assertEqual(self.accesses(number)[-1], ("sup-desk", "supervisor", "Desk.GetAssignment"))
+        # A hand-off passed on before anything was written on it answers nothing personal, and
+        # so is no read of the case.
+        other = self.begging(jurisdiction="110105")
+        self.transfer(other.assignments[0].id, self.chaoyang, "police-110101")
+        before = self.server.count_events()
+        bare = self.desk.GetAssignment(
+            desk_pb2.GetAssignmentRequest(assignment_id=other.assignments[0].id),
+            metadata=metadata(self.chaoyang), timeout=T)
+        self.assertEqual((bare.HasField("case"), list(bare.updates)), (False, []))
+        self.assertEqual(self.server.count_events(), before)
+
     def test_review_a_desk_that_handed_on_does_not_learn_how_the_case_goes_on(self):
         # The reviewer's leak: ListAssignments, the stream and a refused action on the old
         # hand-off told the transferring desk that the case was resolved, then closed.

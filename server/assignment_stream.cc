@@ -1,15 +1,15 @@
 #include "server/assignment_stream.h"
 
+#include <google/protobuf/util/time_util.h>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <deque>
 #include <map>
 #include <optional>
 
-#include <google/protobuf/util/time_util.h>
-#include <spdlog/spdlog.h>
-
 #include "proto/enum_names.h"
+#include "server/case_access.h"
 #include "server/grpc_status.h"
 #include "server/mapping.h"
 
@@ -27,23 +27,15 @@ void SetTime(int64_t millis, google::protobuf::Timestamp* out) {
   *out = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(millis);
 }
 
-// The status an assignment had right after `e`: the payload says so for every event but
-// "assignment.created" (pending) and "assignment.withdrawn" (withdrawn), which predate it.
-std::string StatusAfter(const storage::EventRecord& e) {
-  std::string status = PayloadString(e, "status");
-  if (!status.empty()) return status;
-  const std::string suffix = e.type.substr(e.type.find('.') + 1);
-  return suffix == "created" ? "pending" : suffix;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
-    storage::Store* store, const std::vector<std::string>& desks, int64_t after_seq, int limit) {
+    storage::Store* store, const Caller& viewer, const std::vector<std::string>& desks,
+    int64_t after_seq, int limit) {
   absl::StatusOr<storage::DeskFeed> feed = store->ReadDeskFeed(desks, after_seq, limit);
   if (!feed.ok()) return feed.status();
   std::map<int64_t, v1::CaseSummary> summaries;  // one per case of the page
-  for (const auto& [id, c] : feed->cases) summaries.emplace(id, ToCaseSummary(c));
+  for (const auto& [id, c] : feed->cases) summaries.emplace(id, CaseSummaryFor(viewer, c));
   std::vector<v1::WatchAssignmentsResponse> page;
   page.reserve(feed->events.size());
   for (size_t i = 0; i < feed->events.size(); ++i) {
@@ -55,10 +47,7 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
     ev->set_type(e.type);
     SetTime(e.time_ms, ev->mutable_time());
     ev->set_actor(e.actor);
-    v1::Assignment* assignment = ev->mutable_assignment();
-    *assignment = ToAssignmentProto(feed->assignments[i]);
-    assignment->set_status(static_cast<v1::AssignmentStatus>(
-        proto::ParseShortName(v1::AssignmentStatus_descriptor(), StatusAfter(e)).value_or(0)));
+    *ev->mutable_assignment() = ToAssignmentProto(feed->assignments[i]);  // as of the event
     if (e.type == "assignment.updated") {
       ev->set_update_kind(static_cast<v1::UpdateKind>(
           proto::ParseShortName(v1::UpdateKind_descriptor(), PayloadString(e, "kind"))
@@ -72,15 +61,14 @@ absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
 class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsResponse> {
  public:
   WatchReactor(StreamHub* hub, storage::Store* store, std::vector<std::string> desks,
-               const StreamHub::Position& after, std::chrono::seconds heartbeat, std::string caller,
-               int64_t token_id, std::function<void()> on_done)
+               const StreamHub::Position& after, std::chrono::seconds heartbeat, Caller caller,
+               std::function<void()> on_done)
       : on_done_(std::move(on_done)),
         hub_(hub),
         store_(store),
         desks_(std::move(desks)),
         heartbeat_(heartbeat),
         caller_(std::move(caller)),
-        token_id_(token_id),
         fetched_seq_(after.seq),
         last_cursor_(StreamHub::Cursor(after.seq, after.hash_prefix)),
         last_write_(Clock::now()) {}
@@ -107,7 +95,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     std::lock_guard<std::mutex> lock(mu_);
     if (finish_requested_ || writing_ || !queue_.empty()) return;
     if (now - last_write_ < heartbeat_) return;
-    if (absl::Status allowed = store_->CheckTokenActive(token_id_);
+    if (absl::Status allowed = store_->CheckTokenActive(caller_.principal.token_id);
         absl::IsUnauthenticated(allowed)) {
       RequestFinishLocked(ToGrpcStatus(allowed));
       return;
@@ -154,7 +142,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
     {
       std::lock_guard<std::mutex> lock(mu_);
       spdlog::info("rpc=WatchAssignments caller={} desks={} events_sent={} last_cursor={} code={}",
-                   caller_, desks_.size(), events_sent_, last_cursor_,
+                   caller_.principal.name, desks_.size(), events_sent_, last_cursor_,
                    static_cast<int>(final_status_.error_code()));
     }
     delete this;
@@ -217,12 +205,13 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   void Fetch(int64_t after, std::deque<v1::WatchAssignmentsResponse>* out, bool* full,
              int64_t* last, absl::Status* error) {
     absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> page =
-        ReadWatchPage(store_, desks_, after, kPageSize);
+        ReadWatchPage(store_, caller_, desks_, after, kPageSize);
     if (!page.ok()) {
       *error = page.status();
       return;
     }
-    if (absl::Status allowed = store_->CheckTokenActive(token_id_); !allowed.ok()) {
+    if (absl::Status allowed = store_->CheckTokenActive(caller_.principal.token_id);
+        !allowed.ok()) {
       *error = allowed;
       return;
     }
@@ -250,8 +239,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchAssignmentsR
   storage::Store* const store_;
   const std::vector<std::string> desks_;
   const std::chrono::seconds heartbeat_;
-  const std::string caller_;
-  const int64_t token_id_;  // the caller's token (Principal::token_id)
+  const Caller caller_;  // its token (Principal::token_id) is checked before every page
 
   std::mutex mu_;
   std::deque<v1::WatchAssignmentsResponse> queue_;  // guarded by mu_
@@ -296,10 +284,10 @@ void StreamHub::OnCommit(int64_t head) {
 }
 
 grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* StreamHub::Watch(
-    std::vector<std::string> desks, Position after, std::chrono::seconds heartbeat,
-    std::string caller_name, int64_t token_id, std::function<void()> on_done) {
+    std::vector<std::string> desks, Position after, std::chrono::seconds heartbeat, Caller caller,
+    std::function<void()> on_done) {
   auto* reactor = new WatchReactor(this, store_, std::move(desks), after, heartbeat,
-                                   std::move(caller_name), token_id, std::move(on_done));
+                                   std::move(caller), std::move(on_done));
   reactor->Begin();
   return reactor;
 }

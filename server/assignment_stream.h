@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "hotline/v1/desk.pb.h"
+#include "server/auth.h"
 #include "storage/store.h"
 
 namespace hotline::server {
@@ -31,11 +32,12 @@ namespace hotline::server {
 class WatchReactor;
 
 // One page of a watch: the messages for the next `limit` (1..10000) events of `desks` after
-// `after_seq`, each with the assignment as it is now (its status as of the event) and the
-// case's summary, read in one transaction. What WatchAssignments sends, and what the
-// benchmark's "server work per stream message" times.
+// `after_seq`, each with the assignment as it was right after the event and the case's
+// summary as `viewer` may see it now (CaseSummaryFor), read in one transaction. What
+// WatchAssignments sends, and what the benchmark's "server work per stream message" times.
 absl::StatusOr<std::vector<v1::WatchAssignmentsResponse>> ReadWatchPage(
-    storage::Store* store, const std::vector<std::string>& desks, int64_t after_seq, int limit);
+    storage::Store* store, const Caller& viewer, const std::vector<std::string>& desks,
+    int64_t after_seq, int limit);
 
 // Wakes watchers on commits and sends heartbeats. Thread-safe.
 class StreamHub {
@@ -60,12 +62,14 @@ class StreamHub {
   StreamHub(const StreamHub&) = delete;
   StreamHub& operator=(const StreamHub&) = delete;
 
-  // Starts a watch for the caller with token `token_id`; the reactor deletes itself when the
-  // call is done, after calling `on_done`. The stream ends with UNAUTHENTICATED once the
-  // token is revoked: it checks before every page it sends and every heartbeat.
-  grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(
-      std::vector<std::string> desks, Position after, std::chrono::seconds heartbeat,
-      std::string caller_name, int64_t token_id, std::function<void()> on_done);
+  // Starts a watch for `caller`; the reactor deletes itself when the call is done, after
+  // calling `on_done`. The stream ends with UNAUTHENTICATED once the caller's token is
+  // revoked: it checks before every page it sends and every heartbeat.
+  grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* Watch(std::vector<std::string> desks,
+                                                                Position after,
+                                                                std::chrono::seconds heartbeat,
+                                                                Caller caller,
+                                                                std::function<void()> on_done);
 
   void Add(WatchReactor* watcher);
   void Remove(WatchReactor* watcher);

@@ -59,6 +59,12 @@ absl::StatusOr<storage::AssignmentRecord> LoadVisibleAssignment(storage::Store& 
   return a;
 }
 
+v1::CaseSummary CaseSummaryFor(const Caller& caller, const storage::CaseRecord& c) {
+  v1::CaseSummary summary = ToCaseSummary(c);
+  if (!MaySeeCase(caller, c)) summary.clear_status();
+  return summary;
+}
+
 CaseView IntakeViewFor(const Caller& caller) {
   return caller.role == Role::kAuditor || caller.role == Role::kAgency ? CaseView::kRedactReporter
                                                                        : CaseView::kFull;

@@ -29,6 +29,11 @@ absl::StatusOr<storage::AssignmentRecord> LoadVisibleAssignment(storage::Store& 
                                                                 const Caller& caller,
                                                                 int64_t assignment_id);
 
+// The case's summary in a Desk answer or stream message: its status only for a caller who may
+// see the case; CASE_STATUS_UNSPECIFIED for an agency whose desks handed it on, which no longer
+// follows how the case goes on (art. 74). The other facts are the ones it was handed.
+v1::CaseSummary CaseSummaryFor(const Caller& caller, const storage::CaseRecord& c);
+
 // What of a case the caller sees in Intake answers: agencies and auditors never see the
 // reporter's identity.
 CaseView IntakeViewFor(const Caller& caller);

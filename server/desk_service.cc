@@ -137,7 +137,7 @@ grpc::ServerWriteReactor<v1::WatchAssignmentsResponse>* DeskService::WatchAssign
                                              : std::chrono::seconds(request->heartbeat_seconds());
   if (absl::Status s = streams_->Acquire(name); !s.ok()) return refuse(name, s);
   LogCall(kRpc, name, "", absl::OkStatus());
-  return hub_->Watch(*std::move(desks), after, heartbeat, name, caller->principal.token_id,
+  return hub_->Watch(*std::move(desks), after, heartbeat, *caller,
                      [limiter = streams_, name] { limiter->Release(name); });
 }
 
@@ -169,7 +169,7 @@ grpc::ServerUnaryReactor* DeskService::ListAssignments(grpc::CallbackServerConte
     if (!c.ok()) return FinishCall(context, kRpc, name, "", c.status());
     v1::AssignmentWithCase* item = response->add_assignments();
     *item->mutable_assignment() = ToAssignmentProto(a);
-    *item->mutable_case_summary() = ToCaseSummary(*c);
+    *item->mutable_case_summary() = CaseSummaryFor(*caller, *c);
   }
   if (page->next_before_id != 0) {
     response->set_next_page_token(MakePageToken(page->next_before_id, *request));
@@ -192,26 +192,32 @@ grpc::ServerUnaryReactor* DeskService::GetAssignment(grpc::CallbackServerContext
   if (!a.ok()) return FinishCall(context, kRpc, name, "", a.status());
   auto c = deps_.store->GetCase(a->case_number);
   if (!c.ok()) return FinishCall(context, kRpc, name, a->case_number, c.status());
-  // A desk that handed the case on reads its own hand-off and updates, not the case as it
-  // goes on (MaySeeCase).
-  const bool show_case = MaySeeCase(*caller, *c);
-  if (show_case) {
-    if (absl::Status s = RecordRead(*deps_.store, *caller, c->id, "Desk.GetAssignment"); !s.ok()) {
-      return FinishCall(context, kRpc, name, a->case_number, s);
-    }
-  }
   auto events = deps_.store->GetCaseHistory(a->case_number);
   if (!events.ok()) return FinishCall(context, kRpc, name, a->case_number, events.status());
-  *response->mutable_assignment() = ToAssignmentProto(*a);
-  // Desk answers never carry the reporter's identity, whoever asks (art. 74).
-  if (show_case) *response->mutable_case_() = ToCaseProto(*c, CaseView::kRedactReporter);
+  // A desk that handed the case on reads its own hand-off and what it wrote there, not the
+  // case as it goes on, nor what others (a supervisor) added to the hand-off (MaySeeCase,
+  // need to know, art. 74): their updates are listed without their text.
+  const bool show_case = MaySeeCase(*caller, *c);
+  bool shows_text = false;
   const std::string id_text = std::to_string(a->id);
   for (const storage::EventRecord& e : *events) {
     if (e.type != "assignment.updated" || PayloadString(e, "assignment_id") != id_text) continue;
     v1::AssignmentUpdate* u = response->add_updates();
     *u = ToUpdateProto(e, a->id, PayloadString(e, "kind"));
-    if (caller->role == Role::kAuditor) u->clear_text();  // auditors check the record only
+    const bool text_shown = caller->role != Role::kAuditor &&  // auditors check the record only
+                            (show_case || e.actor == name);
+    if (!text_shown) u->clear_text();
+    shows_text = shows_text || !u->text().empty();
   }
+  // Personal data is answered only once its read is recorded: the case, or update texts.
+  if (show_case || shows_text) {
+    if (absl::Status s = RecordRead(*deps_.store, *caller, c->id, "Desk.GetAssignment"); !s.ok()) {
+      return FinishCall(context, kRpc, name, a->case_number, s);
+    }
+  }
+  *response->mutable_assignment() = ToAssignmentProto(*a);
+  // Desk answers never carry the reporter's identity, whoever asks (art. 74).
+  if (show_case) *response->mutable_case_() = ToCaseProto(*c, CaseView::kRedactReporter);
   return FinishCall(context, kRpc, name, a->case_number, absl::OkStatus());
 }
 

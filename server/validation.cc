@@ -181,9 +181,21 @@ Status CheckGuardian(const v1::Guardian& g, const std::string& f) {
   return CheckText(f + ".situation", g.situation(), kMaxSituation, false);
 }
 
-template <typename List, typename IsValid>
+// One element of a repeated enum field ("report.categories[0]"): a known value other than
+// the *_UNSPECIFIED one, which is named (an element is there, so "is required" would not do).
+Status CheckEnumItem(std::string_view item, int value,
+                     const google::protobuf::EnumDescriptor* type) {
+  if (type->FindValueByNumber(value) == nullptr) {
+    return Error(item, fmt::format("unknown value {}", value));
+  }
+  const std::string& unspecified = type->FindValueByNumber(0)->name();
+  if (value == 0) return Error(item, fmt::format("must not be {}", unspecified));
+  return OkStatus();
+}
+
+template <typename List>
 Status CheckEnumList(std::string_view field, const List& values, int max_count, bool required,
-                     IsValid is_valid) {
+                     const google::protobuf::EnumDescriptor* type) {
   if (required && values.empty()) return Error(field, "at least one is required");
   if (values.size() > max_count) {
     return Error(field, fmt::format("{} given; at most {}", values.size(), max_count));
@@ -191,7 +203,7 @@ Status CheckEnumList(std::string_view field, const List& values, int max_count, 
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     const std::string item = fmt::format("{}[{}]", field, i);
-    RETURN_IF_ERROR(CheckEnum(item, values[i], is_valid, true));
+    RETURN_IF_ERROR(CheckEnumItem(item, values[i], type));
     if (!seen.insert(values[i]).second) return Error(item, "is repeated");
   }
   return OkStatus();
@@ -239,10 +251,10 @@ Status ValidateReport(const v1::Report& report, const router::RoutingTable& tabl
     RETURN_IF_ERROR(CheckGuardian(report.guardians(i), fmt::format("report.guardians[{}]", i)));
   }
   RETURN_IF_ERROR(CheckEnumList("report.categories", report.categories(), kMaxCategories, true,
-                                v1::DistressCategory_IsValid));
+                                v1::DistressCategory_descriptor()));
   RETURN_IF_ERROR(CheckEnum("report.urgency", report.urgency(), v1::Urgency_IsValid, true));
   RETURN_IF_ERROR(CheckEnumList("report.services_needed", report.services_needed(), kMaxServices,
-                                false, v1::Service_IsValid));
+                                false, v1::Service_descriptor()));
   return CheckText("report.narrative", report.narrative(), kMaxNarrative, !routing_only);
 }
 
@@ -393,8 +405,8 @@ Status ValidateWatchAssignments(const v1::WatchAssignmentsRequest& request) {
 Status ValidateListAssignments(const v1::ListAssignmentsRequest& request) {
   RETURN_IF_ERROR(ValidateDeskIds(request.desk_ids()));
   for (int i = 0; i < request.statuses_size(); ++i) {
-    RETURN_IF_ERROR(CheckEnum(fmt::format("statuses[{}]", i), request.statuses(i),
-                              v1::AssignmentStatus_IsValid, true));
+    RETURN_IF_ERROR(CheckEnumItem(fmt::format("statuses[{}]", i), request.statuses(i),
+                                  v1::AssignmentStatus_descriptor()));
   }
   if (request.page_size() < 0 || request.page_size() > 500) {
     return Error("page_size", "must be 0 (default 50) to 500");

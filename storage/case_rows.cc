@@ -297,6 +297,30 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
   return page;
 }
 
+namespace {
+
+// `a`, read now, as it was right after `e`, one of its events. Its status is the one the
+// payload names, else the one the type names ("assignment.created": pending,
+// "assignment.withdrawn": withdrawn). Its outcome is given when it is resolved (final: a
+// resolved hand-off never changes again). Its overdue mark holds from the event that set it
+// on: only a pending hand-off is marked, once, and the only event it can have had before is
+// its creation (a clock set back cannot blur this, as a comparison of times could). Its
+// update time is the event's.
+AssignmentRecord AssignmentAtEvent(AssignmentRecord a, const EventRecord& e) {
+  std::string status = JsonObjectMember(e.payload, "status").value_or("");
+  if (status.empty()) {
+    status = e.type.substr(e.type.find('.') + 1);
+    if (status == "created") status = "pending";
+  }
+  a.status = std::move(status);
+  if (a.status != "resolved") a.outcome.clear();
+  if (e.type == "assignment.created") a.overdue_ms = 0;
+  a.updated_ms = e.time_ms;
+  return a;
+}
+
+}  // namespace
+
 absl::StatusOr<DeskFeed> LoadDeskFeed(sqlite::Connection& db, const std::vector<std::string>& desks,
                                       int64_t after_seq, int limit) {
   absl::StatusOr<std::vector<EventRecord>> events = LoadDeskEvents(db, desks, after_seq, limit);
@@ -313,7 +337,7 @@ absl::StatusOr<DeskFeed> LoadDeskFeed(sqlite::Connection& db, const std::vector<
     if (std::from_chars(id_text.data(), end, id).ptr != end) id = 0;
     absl::StatusOr<AssignmentRecord> a = LoadAssignment(db, id);
     if (!a.ok()) return a.status();
-    feed.assignments.push_back(*std::move(a));
+    feed.assignments.push_back(AssignmentAtEvent(*std::move(a), e));
     if (feed.cases.count(e.case_id) == 0) {
       absl::StatusOr<CaseRecord> c = LoadCaseById(db, e.case_id, CaseView::kSummary);
       if (!c.ok()) return c.status();

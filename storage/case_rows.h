@@ -40,8 +40,9 @@ absl::StatusOr<AssignmentPage> QueryAssignments(sqlite::Connection& db,
                                                 const AssignmentFilter& filter, int page_size,
                                                 int64_t before_id);
 // A desk's stream page: LoadDeskEvents, then for each event the assignment its payload's
-// "assignment_id" names and the summary of its case, in the caller's one read transaction.
-// NOT_FOUND when an event names no stored assignment.
+// "assignment_id" names, as it was right after the event (status, outcome, overdue mark and
+// update time; the rest does not change), and the summary of its case as it is now, in the
+// caller's one read transaction. NOT_FOUND when an event names no stored assignment.
 absl::StatusOr<DeskFeed> LoadDeskFeed(sqlite::Connection& db, const std::vector<std::string>& desks,
                                       int64_t after_seq, int limit);
 // ListCases: validates page_size (1..1000) and before_id (>= 0). A category, jurisdiction,

@@ -116,10 +116,12 @@ struct EventRecord {
 };
 
 // One page of a desk's stream (Store::ReadDeskFeed): its events, each with the assignment
-// it concerns as that assignment is now, and the summary of every case they belong to.
+// it concerns as it was right after the event, and the summary of every case they belong to
+// as the case is now.
 struct DeskFeed {
   std::vector<EventRecord> events;            // seq order
-  std::vector<AssignmentRecord> assignments;  // assignments[i] is the one events[i] concerns
+  std::vector<AssignmentRecord> assignments;  // assignments[i]: the one events[i] concerns,
+                                              // as of events[i]
   std::map<int64_t, CaseRecord> cases;        // by case id; CaseView::kSummary
 };
 

@@ -186,8 +186,9 @@ class Store {
   absl::StatusOr<std::vector<EventRecord>> ListDeskEvents(const std::vector<std::string>& desks,
                                                           int64_t after_seq, int limit);
 
-  // ListDeskEvents with, for each event, the assignment it concerns (as it is now) and its
-  // case's summary, all read in one transaction: one page of a desk's stream.
+  // ListDeskEvents with, for each event, the assignment it concerns (as it was right after
+  // the event: case_rows.h LoadDeskFeed) and its case's summary (as it is now), all read in
+  // one transaction: one page of a desk's stream.
   absl::StatusOr<DeskFeed> ReadDeskFeed(const std::vector<std::string>& desks, int64_t after_seq,
                                         int limit);
 

@@ -102,11 +102,14 @@ double ReplayFetch(const std::string& db_path, const std::vector<std::string>& d
   options.path = db_path;
   auto store = storage::Store::Open(options);
   if (!store.ok()) return 0;
+  server::Caller viewer;  // an agency bound to the desks: the case summaries are checked
+  viewer.role = server::Role::kAgency;
+  viewer.principal.desks = desks;
   const SteadyClock::time_point start = SteadyClock::now();
   int64_t after = 0, events = 0;
   size_t sink = 0;
   for (;;) {
-    auto page = server::ReadWatchPage(store->get(), desks, after, 128);  // as the stream reads
+    auto page = server::ReadWatchPage(store->get(), viewer, desks, after, 128);  // as streams do
     if (!page.ok() || page->empty()) break;
     for (const v1::WatchAssignmentsResponse& r : *page) sink += r.ByteSizeLong();
     after = page->back().event().seq();

@@ -566,6 +566,113 @@ class DeskLifecycleTest(unittest.TestCase):
                                       metadata=metadata(self.dongcheng), timeout=T)
         self.assertEqual(got.case.case_number, number)
 
+    def accesses(self, number):
+        return [(a.actor, a.role, a.rpc) for a in self.intake.ListCaseAccess(
+            intake_pb2.ListCaseAccessRequest(case_number=number), metadata=metadata(self.aud),
+            timeout=T).accesses]
+
+    def test_review_a_desk_that_handed_on_reads_back_its_own_texts_and_that_is_recorded(self):
+        # The reviewer's audit gap: GetAssignment on a transferred hand-off answered every
+        # update's text (a supervisor's note too) and recorded no read of the case.
+        case = self.begging(jurisdiction="110105")
+        number, old = case.case_number, case.assignments[0].id
+        self.ack(old, self.chaoyang)
+        self.update(old, self.chaoyang, text="met the child at the station")
+        self.update(old, self.sup, desk_pb2.UPDATE_KIND_NOTE, "supervisor: the mother is in rehab")
+        self.transfer(old, self.chaoyang, "police-110101")
+        before = self.accesses(number)
+        got = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=old),
+                                      metadata=metadata(self.chaoyang), timeout=T)
+        self.assertFalse(got.HasField("case"))
+        # What it wrote itself, and that the supervisor posted a note, without the note.
+        self.assertEqual([(u.actor, u.kind, u.text) for u in got.updates],
+                         [("police-chaoyang", desk_pb2.UPDATE_KIND_INVESTIGATION_FINDING,
+                           "met the child at the station"),
+                          ("sup-desk", desk_pb2.UPDATE_KIND_NOTE, "")])
+        self.assertEqual(self.accesses(number),
+                         before + [("police-chaoyang", "agency", "Desk.GetAssignment")],
+                         "the texts were answered without a recorded read")
+        # The supervisor (still on the case) reads both texts, recorded as before.
+        sup = self.desk.GetAssignment(desk_pb2.GetAssignmentRequest(assignment_id=old),
+                                      metadata=metadata(self.sup), timeout=T)
+        self.assertEqual([u.text for u in sup.updates],
+                         ["met the child at the station", "supervisor: the mother is in rehab"])
+        self.assertEqual(self.accesses(number)[-1], ("sup-desk", "supervisor", "Desk.GetAssignment"))
+        # A hand-off passed on before anything was written on it answers nothing personal, and
+        # so is no read of the case.
+        other = self.begging(jurisdiction="110105")
+        self.transfer(other.assignments[0].id, self.chaoyang, "police-110101")
+        before = self.server.count_events()
+        bare = self.desk.GetAssignment(
+            desk_pb2.GetAssignmentRequest(assignment_id=other.assignments[0].id),
+            metadata=metadata(self.chaoyang), timeout=T)
+        self.assertEqual((bare.HasField("case"), list(bare.updates)), (False, []))
+        self.assertEqual(self.server.count_events(), before)
+
+    def test_review_a_desk_that_handed_on_does_not_learn_how_the_case_goes_on(self):
+        # The reviewer's leak: ListAssignments, the stream and a refused action on the old
+        # hand-off told the transferring desk that the case was resolved, then closed.
+        case = self.begging(jurisdiction="110105")
+        number, old = case.case_number, case.assignments[0].id
+        new = self.transfer(old, self.chaoyang, "police-110101").successor
+        self.ack(new.id, self.dongcheng)
+        self.resolve(new.id, self.dongcheng)
+
+        def listed_status(token, aid):
+            page = self.desk.ListAssignments(desk_pb2.ListAssignmentsRequest(page_size=500),
+                                             metadata=metadata(token), timeout=T)
+            return {a.assignment.id: a.case_summary.status for a in page.assignments}[aid]
+
+        def refused_ack():
+            details = self.refused(lambda: self.ack(old, self.chaoyang), FAILED_PRECONDITION,
+                                   f"assignment {old} is transferred")
+            for word in (number, "closed", "resolved"):
+                self.assertNotIn(word, details)
+
+        def streamed_statuses(token, desks, aid):
+            return {m.event.case_summary.status for _, m in self.watch(token, desks)
+                    if m.HasField("event") and m.event.assignment.id == aid}
+
+        for now in (S.CASE_STATUS_RESOLVED, S.CASE_STATUS_CLOSED):
+            if now == S.CASE_STATUS_CLOSED:
+                self.intake.CloseCase(intake_pb2.CloseCaseRequest(case_number=number,
+                                                                  outcome="child_safe"),
+                                      metadata=metadata(self.sup), timeout=T)
+            self.assertEqual(listed_status(self.chaoyang, old), S.CASE_STATUS_UNSPECIFIED)
+            self.assertEqual(listed_status(self.dongcheng, new.id), now)  # the desk that resolved
+            refused_ack()
+            self.assertEqual(streamed_statuses(self.chaoyang, [], old),
+                             {S.CASE_STATUS_UNSPECIFIED})
+            self.assertEqual(streamed_statuses(self.dongcheng, [], new.id), {now})
+            # Supervisors and auditors are unaffected.
+            for token in (self.sup, self.aud):
+                self.assertEqual(streamed_statuses(token, ["police-110105"], old), {now})
+                page = self.desk.ListAssignments(
+                    desk_pb2.ListAssignmentsRequest(desk_ids=["police-110105"], page_size=500),
+                    metadata=metadata(token), timeout=T)
+                self.assertEqual({a.assignment.id: a.case_summary.status
+                                  for a in page.assignments}[old], now)
+
+    def test_review_a_replayed_event_shows_the_assignment_as_it_was(self):
+        # The reviewer saw a replayed "assignment.created" carry the outcome and update time of
+        # the hand-off as it was later resolved.
+        case = self.submit(jurisdiction="110101")  # begging: police-110101 (dongcheng)
+        self.assertEqual([a.desk_id for a in case.assignments], ["police-110101"])
+        aid = case.assignments[0].id
+        self.ack(aid, self.dongcheng)
+        self.update(aid, self.dongcheng)
+        self.resolve(aid, self.dongcheng, "child_safe")
+        events = [m.event for _, m in self.watch(self.dongcheng)
+                  if m.HasField("event") and m.event.assignment.id == aid]
+        self.assertEqual([(e.type, e.assignment.status, e.assignment.outcome) for e in events],
+                         [("assignment.created", PENDING, ""),
+                          ("assignment.acknowledged", ACKNOWLEDGED, ""),
+                          ("assignment.updated", ACKNOWLEDGED, ""),
+                          ("assignment.resolved", RESOLVED, "child_safe")])
+        for e in events:
+            self.assertEqual(e.assignment.update_time, e.time, e.type)
+            self.assertFalse(e.assignment.HasField("overdue_time"), e.type)
+
     def test_transfer_to_a_desk_already_holding_the_case_is_refused(self):
         case, ids = self.dropout()  # school-110105 and community-110105002002
         details = self.refused(

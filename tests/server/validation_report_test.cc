@@ -227,7 +227,7 @@ TEST_CASE("every broken report field is refused, naming the field and the reason
        "at least one is required"},
       {"unspecified category",
        [](auto& r) { r.mutable_report()->set_categories(0, v1::DISTRESS_CATEGORY_UNSPECIFIED); },
-       "report.categories[0]", "is required"},
+       "report.categories[0]", "must not be DISTRESS_CATEGORY_UNSPECIFIED"},
       {"unknown category (raw int)",
        [](auto& r) { r.mutable_report()->add_categories(v1::DistressCategory(99)); },
        "report.categories[1]", "unknown value 99"},
@@ -247,7 +247,7 @@ TEST_CASE("every broken report field is refused, naming the field and the reason
       // services
       {"unspecified service",
        [](auto& r) { r.mutable_report()->set_services_needed(0, v1::SERVICE_UNSPECIFIED); },
-       "report.services_needed[0]", "is required"},
+       "report.services_needed[0]", "must not be SERVICE_UNSPECIFIED"},
       {"repeated service",
        [](auto& r) { r.mutable_report()->add_services_needed(v1::SERVICE_RESCUE); },
        "report.services_needed[1]", "is repeated"},

@@ -514,7 +514,7 @@ TEST_CASE("Declining without a successor needs another open assignment on the ca
   CheckVerified(store);
 }
 
-TEST_CASE("Closing withdraws open work per desk, and a closed case refuses every desk action") {
+TEST_CASE("Closing withdraws open work per desk, and every desk action on it is then refused") {
   Env env;
   Store& store = *env.store;
   const CaseRecord c = MustCreate(store, SampleReport("a"));
@@ -541,21 +541,64 @@ TEST_CASE("Closing withdraws open work per desk, and a closed case refuses every
                                   ",\"desk_id\":\"edu-110105\",\"reason\":\"case closed\"}");
   CHECK(history[8].desk_id.empty());
 
-  const std::string refused = "case " + c.case_number + " is closed; assignment ";
+  // Refused for the hand-off's own status (withdrawn), not the case's: see the next test.
+  const std::string edu_refused = "assignment " + Str(edu) + " is withdrawn; ";
+  const std::string police_refused = "assignment " + Str(police) + " is withdrawn; ";
   CheckStatus(store.AcknowledgeAssignment(edu, "teacher").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(edu) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              edu_refused + "only a pending assignment can be acknowledged");
   CheckStatus(store.PostAssignmentUpdate(police, "officer", "note", "late news").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              police_refused + "updates are posted on an acknowledged assignment");
   CheckStatus(store.ResolveAssignment(police, "officer", "referred", "").status(),
-              absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+              absl::StatusCode::kFailedPrecondition,
+              police_refused + "only an acknowledged assignment can be resolved");
   CheckStatus(
       store
           .HandOffAssignment(police, "officer", "transferred", "r", Desk("school-110105", "school"))
           .status(),
-      absl::StatusCode::kFailedPrecondition, refused + Str(police) + " is withdrawn");
+      absl::StatusCode::kFailedPrecondition,
+      police_refused + "only a pending or acknowledged assignment can be transferred");
   CHECK(Events(store) == 9);
   CHECK(store.GetCase(c.case_number)->assignments.size() == 2);
   CheckVerified(store);
+}
+
+TEST_CASE(
+    "Review (agency side): an action on a hand-off passed on names its status, not the case's") {
+  // A desk that transferred a case may no longer see it; refusing its late acknowledgement
+  // with "case HL-... is closed" told it how the case went on.
+  Env env;
+  Store& store = *env.store;
+  const CaseRecord c = MustCreate(store, SampleReport("a", {"police-110105"}));
+  const int64_t police = c.assignments[0].id;
+  absl::StatusOr<AssignmentChange> moved = store.HandOffAssignment(
+      police, "officer", "transferred", "r", Desk("school-110105", "school"));
+  REQUIRE(moved.ok());
+  REQUIRE(moved->successor);
+  const int64_t school = moved->successor->id;
+  const std::string refused = "assignment " + Str(police) + " is transferred; ";
+  const auto check_refusals = [&] {
+    CheckStatus(store.AcknowledgeAssignment(police, "officer").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "only a pending assignment can be acknowledged");
+    CheckStatus(store.PostAssignmentUpdate(police, "officer", "note", "late news").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "updates are posted on an acknowledged assignment");
+    CheckStatus(store.ResolveAssignment(police, "officer", "referred", "").status(),
+                absl::StatusCode::kFailedPrecondition,
+                refused + "only an acknowledged assignment can be resolved");
+    CheckStatus(
+        store.HandOffAssignment(police, "officer", "declined", "r", Desk("center", "center"))
+            .status(),
+        absl::StatusCode::kFailedPrecondition,
+        refused + "only a pending or acknowledged assignment can be declined");
+  };
+  check_refusals();  // the case is open
+  REQUIRE(store.AcknowledgeAssignment(school, "teacher").ok());
+  REQUIRE(store.ResolveAssignment(school, "teacher", "child_safe", "").ok());
+  REQUIRE(store.CloseCase(c.case_number, "sup", "child_safe", "", false).ok());
+  check_refusals();  // closed: the same words
 }
 
 TEST_CASE("ReopenCase reopens resolved and closed reports only") {
@@ -870,7 +913,7 @@ TEST_CASE("Due hand-offs come in deadline order; those marked overdue stay out o
   CHECK(open() == Counts{{"edu-110105", 1}, {"police-110105", 1}});
 }
 
-TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its case's summary") {
+TEST_CASE("ReadDeskFeed gives each event its assignment as of the event and its case's summary") {
   Env env;
   Store& store = *env.store;
   const CaseRecord one = MustCreate(store, SampleReport("one"));  // seq 3 police, 4 edu
@@ -882,15 +925,16 @@ TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its cas
   REQUIRE(feed.ok());
   CHECK(Seqs(feed->events) == std::vector<int64_t>{3, 7, 8, 9});
   REQUIRE(feed->assignments.size() == 4);
-  // Each event's own assignment, read now: police of case one is acknowledged by seq 9, so
-  // its seq 3 "created" shows that too (the stream sets the status as of each event).
+  // Each event's own assignment as of the event: police of case one is acknowledged by seq 9,
+  // and pending at its seq 3 "created".
   CHECK(feed->assignments[0].id == one.assignments[0].id);
-  CHECK(feed->assignments[0].status == "acknowledged");
+  CHECK(feed->assignments[0].status == "pending");
   CHECK(feed->assignments[1].id == two.assignments[0].id);
   CHECK(feed->assignments[1].status == "pending");
   CHECK(feed->assignments[2].id == two.assignments[1].id);
   CHECK(feed->assignments[2].desk_id == "school-110105");
   CHECK(feed->assignments[3].id == one.assignments[0].id);
+  CHECK(feed->assignments[3].status == "acknowledged");
   CHECK(feed->assignments[3].case_number == one.case_number);
   // One summary per case of the page, with its lists and without its detail.
   REQUIRE(feed->cases.size() == 2);
@@ -911,6 +955,61 @@ TEST_CASE("ReadDeskFeed gives each event its assignment as it is now and its cas
   CHECK(store.ReadDeskFeed({}, 0, 10).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(store.ReadDeskFeed({"police-110105"}, 0, 0).status().code() ==
         absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Review (agency side): a replayed event shows its assignment as it was then") {
+  // The stream gave a replayed "assignment.created" of a hand-off resolved since the outcome
+  // and update time of the row as it is now.
+  Env env;
+  Store& store = *env.store;
+  const CaseRecord c = MustCreate(store, SampleReport("a", {"police-110105", "center"}));
+  const int64_t police = c.assignments[0].id;
+  const int64_t center = c.assignments[1].id;
+  const int64_t created = kMarch2026;
+  env.clock.Advance(1000);
+  REQUIRE(store.AcknowledgeAssignment(police, "officer").ok());
+  env.clock.Advance(1000);
+  REQUIRE(store.PostAssignmentUpdate(police, "officer", "note", "met the child").ok());
+  env.clock.Advance(1000);
+  REQUIRE(store.ResolveAssignment(police, "officer", "child_safe", "home again").ok());
+  env.clock.Advance(600'000);  // past the centre's deadline: nobody left, it is marked overdue
+  const int64_t overdue = env.clock.NowMillis();
+  REQUIRE(store.EscalateAssignment(center, {}).ok());
+  env.clock.Advance(1000);
+  REQUIRE(store.AcknowledgeAssignment(center, "sup").ok());
+
+  absl::StatusOr<DeskFeed> feed = store.ReadDeskFeed({"police-110105", "center"}, 0, 100);
+  INFO(feed.status().ToString());
+  REQUIRE(feed.ok());
+  struct Seen {
+    std::string type;
+    int64_t id;
+    std::string status;
+    std::string outcome;
+    int64_t updated_ms;
+    int64_t overdue_ms;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+  for (size_t i = 0; i < feed->events.size(); ++i) {
+    const AssignmentRecord& a = feed->assignments[i];
+    CHECK(a.updated_ms == feed->events[i].time_ms);
+    seen.push_back({feed->events[i].type, a.id, a.status, a.outcome, a.updated_ms, a.overdue_ms});
+  }
+  const std::vector<Seen> want = {
+      {"assignment.created", police, "pending", "", created, 0},
+      {"assignment.created", center, "pending", "", created, 0},
+      {"assignment.acknowledged", police, "acknowledged", "", created + 1000, 0},
+      {"assignment.updated", police, "acknowledged", "", created + 2000, 0},
+      {"assignment.resolved", police, "resolved", "child_safe", created + 3000, 0},
+      {"assignment.overdue", center, "pending", "", overdue, overdue},
+      {"assignment.acknowledged", center, "acknowledged", "", overdue + 1000, overdue},
+  };
+  REQUIRE(seen.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    INFO(i << ": " << seen[i].type << " of " << seen[i].id);
+    CHECK(seen[i] == want[i]);
+  }
 }
 
 TEST_CASE("ListAssignments lists a desk's assignments by status, newest first, in pages") {

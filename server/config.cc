@@ -120,15 +120,18 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const std::string& path) {
       get_int(k, node, config.rate_limit_per_second, 0, 1000000);
     } else if (k == "max_streams_per_principal") {
       get_int(k, node, config.max_streams_per_principal, 1, 1000);
+    } else if (k == "transport_memory_mb") {
+      get_int(k, node, config.transport_memory_mb, 32, 65536);
     } else if (k == "retention_days") {
       get_int(k, node, config.retention_days, 0, 36500);
     } else {
-      add_error(fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
-                            "tls_cert, tls_key, tls_client_ca, allow_insecure, "
-                            "max_message_bytes, max_batch, db_busy_timeout_ms, "
-                            "rate_limit_per_second, max_streams_per_principal, "
-                            "shutdown_grace_seconds, retention_days)",
-                            Where(path, node), k));
+      add_error(
+          fmt::format("{}: unknown key '{}' (known: listen, db, routing_table, log_level, "
+                      "tls_cert, tls_key, tls_client_ca, allow_insecure, "
+                      "max_message_bytes, max_batch, db_busy_timeout_ms, "
+                      "rate_limit_per_second, max_streams_per_principal, "
+                      "transport_memory_mb, shutdown_grace_seconds, retention_days)",
+                      Where(path, node), k));
     }
   }
   if (config.tls_cert.empty() != config.tls_key.empty()) {

@@ -42,6 +42,9 @@ struct ServerConfig {
   int rate_limit_per_second = 0;
   // Concurrent Desk.WatchAssignments streams per principal; more is RESOURCE_EXHAUSTED.
   int max_streams_per_principal = 8;
+  // gRPC's memory for connections and calls in flight, MB, before any call is authenticated:
+  // beyond it streams are refused (RESOURCE_EXHAUSTED) and new connections wait.
+  int transport_memory_mb = 256;
   // Retention: personal data of cases closed longer than this many days is erased (names,
   // phones, addresses, narratives, notes); 0 keeps it (the default). Checked at start and
   // every hour.

@@ -115,10 +115,6 @@ int HotlineServer::port() const { return impl_->port; }
 
 namespace {
 
-// gRPC's memory for connections and calls in flight. The largest legitimate load measured
-// (3,000 concurrent reports of the largest allowed size) peaked near 1.3 GB; ordinary load
-// is tens of MB.
-constexpr size_t kGrpcMemoryQuotaBytes = size_t{256} << 20;
 // Above the 64 concurrent calls of one busy client (the benchmark's), far below gRPC's
 // default of 2^31.
 constexpr int kMaxStreamsPerConnection = 128;
@@ -224,11 +220,13 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(const Server
   // What the network may make the server hold before any call is authenticated (review
   // finding: clients without a token announcing 1 MB messages on 100 streams a connection and
   // never finishing them grew the server by 100 MB a connection, to a crash). gRPC accounts
-  // its buffers against this quota; under pressure it shrinks flow-control windows and stops
-  // accepting connections. Streams per connection are capped, and a connection that has not
-  // completed its handshake within 10 s is closed (each holds a file descriptor).
+  // its buffers against this quota (transport_memory_mb; ordinary load needs tens of MB, and
+  // 3,000 concurrent reports of the largest allowed size took 1.3 GB without it); under pressure it
+  // shrinks flow-control windows and stops accepting connections. Streams per connection are
+  // capped, and a connection that has not completed its handshake within 10 s is closed (each holds
+  // a file descriptor).
   grpc::ResourceQuota quota("hotlined");
-  quota.Resize(kGrpcMemoryQuotaBytes);
+  quota.Resize(static_cast<size_t>(config.transport_memory_mb) << 20);
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, 10'000);

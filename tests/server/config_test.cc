@@ -37,6 +37,7 @@ void CheckDefaults(const ServerConfig& c) {
   CHECK(c.max_message_bytes == defaults.max_message_bytes);
   CHECK(c.max_batch == defaults.max_batch);
   CHECK(c.shutdown_grace_seconds == defaults.shutdown_grace_seconds);
+  CHECK(c.transport_memory_mb == defaults.transport_memory_mb);
 }
 
 TEST_CASE("an empty config keeps every default", "[config]") {
@@ -65,6 +66,7 @@ log_level = "debug"
 max_message_bytes = 4096
 max_batch = 10000
 shutdown_grace_seconds = 0
+transport_memory_mb = 64
 )"));
   INFO(config.status().ToString());
   REQUIRE(config.ok());
@@ -75,6 +77,7 @@ shutdown_grace_seconds = 0
   CHECK(config->max_message_bytes == 4096);
   CHECK(config->max_batch == 10000);
   CHECK(config->shutdown_grace_seconds == 0);
+  CHECK(config->transport_memory_mb == 64);
 }
 
 TEST_CASE("the limits of each integer are inclusive", "[config]") {
@@ -134,6 +137,8 @@ TEST_CASE("bad values are refused naming file, line and key", "[config]") {
       {"shutdown_grace_seconds = -1", "shutdown_grace_seconds must be an integer in 0..600"},
       {"shutdown_grace_seconds = 601", "shutdown_grace_seconds must be an integer in 0..600"},
       {"shutdown_grace_seconds = 2.5", "shutdown_grace_seconds must be an integer in 0..600"},
+      {"transport_memory_mb = 31", "transport_memory_mb must be an integer in 32..65536"},
+      {"transport_memory_mb = 65537", "transport_memory_mb must be an integer in 32..65536"},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     DYNAMIC_SECTION("#" << i << " " << cases[i].line) {

@@ -61,15 +61,6 @@ void FillChange(const storage::AssignmentChange& change, v1::AssignmentChange* o
       proto::ParseShortName(v1::CaseStatus_descriptor(), change.case_status).value_or(0)));
 }
 
-// Desks that already hold an open assignment of the case (a decline skips them).
-std::vector<std::string> OpenDesks(const storage::CaseRecord& c) {
-  std::vector<std::string> desks;
-  for (const storage::AssignmentRecord& a : c.assignments) {
-    if (storage::IsOpenAssignmentStatus(a.status)) desks.push_back(a.desk_id);
-  }
-  return desks;
-}
-
 // The shape every desk action shares: the caller is an agency or a supervisor, the request
 // parses and passes `validate`, and the assignment is one the caller may see. `act(name,
 // assignment)` does the work and fills the response; the call is logged against the case.

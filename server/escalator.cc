@@ -99,13 +99,9 @@ absl::StatusOr<storage::AssignmentChange> Escalator::Escalate(const storage::Ass
     absl::StatusOr<storage::CaseRecord> c = store_->GetCase(a.case_number);
     if (!c.ok()) return c.status();
     std::vector<std::string> held;  // every desk that holds or held the case
-    std::vector<std::string> open;  // those that hold an open hand-off of it now
-    for (const storage::AssignmentRecord& other : c->assignments) {
-      held.push_back(other.desk_id);
-      if (storage::IsOpenAssignmentStatus(other.status)) open.push_back(other.desk_id);
-    }
-    std::optional<router::RoutedTarget> target =
-        router::EscalationTarget(*active.table, a.rule_id, a.desk_id, c->jurisdictions, held, open);
+    for (const storage::AssignmentRecord& other : c->assignments) held.push_back(other.desk_id);
+    std::optional<router::RoutedTarget> target = router::EscalationTarget(
+        *active.table, a.rule_id, a.desk_id, c->jurisdictions, held, OpenDesks(*c));
     storage::NewAssignment successor;
     if (target) successor = ToNewAssignment(*target);
     successor.routing_table_version = active.version;

@@ -97,6 +97,15 @@ void ExplainBusErrors(const std::string& db_path) {
   ::sigaction(SIGBUS, &action, nullptr);
 }
 
+// Blocks SIGHUP in the calling thread (and the threads it starts), or unblocks it: a signal
+// sent while blocked waits and is delivered on unblocking.
+void HoldHangups(bool hold) {
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &hup, nullptr);
+}
+
 // File descriptors: one per connection, besides the database's. gRPC 1.51 stops accepting
 // connections for good once accept() fails with EMFILE (review finding: 1,100 idle
 // connections under the common soft limit of 1,024 left the server alive and deaf until
@@ -154,10 +163,7 @@ int Serve(const ServerConfig& config) {
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   // SIGHUP was blocked from the start of main() (its default action ends the process); one
   // sent meanwhile is delivered now, to the handler, and re-reads the routing table.
-  sigset_t hup;
-  sigemptyset(&hup);
-  sigaddset(&hup, SIGHUP);
-  pthread_sigmask(SIG_UNBLOCK, &hup, nullptr);
+  HoldHangups(false);
   // The one line scripts wait for; port 0 in the config picks a free port.
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("hotlined: serving on %s:%d\n", host.c_str(), (*server)->port());
@@ -346,10 +352,7 @@ int main(int argc, char** argv) {
   // handler was installed (review finding: 29 of 30 starts). Blocked here, before any thread
   // exists, so every thread inherits it; Serve unblocks it once the handler is in place. The
   // other commands run with it blocked: a reload means nothing to them.
-  sigset_t hup;
-  sigemptyset(&hup);
-  sigaddset(&hup, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &hup, nullptr);
+  HoldHangups(true);
   hotline::server::ConfigureProcess();
   spdlog::set_default_logger(spdlog::stderr_logger_mt("hotlined"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");

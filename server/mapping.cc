@@ -133,6 +133,14 @@ bool IsAscending(const List& list) {
 // What a retry must repeat: the report, with its sets (categories, services needed) in enum
 // order, so that a client rebuilding the request lists them in any order. A report whose
 // sets are already in order is its own form: `detail`, serialized once.
+std::vector<std::string> OpenDesks(const storage::CaseRecord& c) {
+  std::vector<std::string> desks;
+  for (const storage::AssignmentRecord& a : c.assignments) {
+    if (storage::IsOpenAssignmentStatus(a.status)) desks.push_back(a.desk_id);
+  }
+  return desks;
+}
+
 std::string ReportIdentity(const v1::Report& report, const std::string& detail) {
   if (IsAscending(report.categories()) && IsAscending(report.services_needed())) return detail;
   v1::Report canonical = report;

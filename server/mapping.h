@@ -22,6 +22,10 @@ std::string Sha256Hex(std::string_view bytes);
 // already in order.
 std::string ReportIdentity(const v1::Report& report, const std::string& detail);
 
+// Desks that hold an open (pending or acknowledged) hand-off of the case: a decline or an
+// escalation skips them, so no desk holds a case twice.
+std::vector<std::string> OpenDesks(const storage::CaseRecord& c);
+
 // The reporter kind the routing table's `reporter` condition tests: "anonymous", "self",
 // "agency" (referral by a member unit), "mandated" (by profession), else "public".
 std::string ReporterKind(const v1::Report& report);
